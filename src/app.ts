@@ -1,0 +1,99 @@
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
+import type { Logger } from './log';
+import { createDirectoryMailbox } from './mailbox/directory-mailbox';
+import { createImapMailbox } from './mailbox/imap-mailbox';
+import type { Mailbox } from './mailbox/mailbox';
+import { composeMail } from './outbox/compose-mail';
+import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
+import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
+import type { MailTransport } from './outbox/outgoing-mail';
+import { openDatabase, type Db } from './queue/database';
+import { RequestQueue } from './queue/request-queue';
+import { createFileVault, type Vault } from './queue/vault';
+
+export interface App {
+  readonly config: Config;
+  readonly queue: RequestQueue;
+  readonly vault: Vault;
+  /** The key receipts are signed with, derived from the vault key so there is one secret to keep. */
+  readonly receiptKey: Buffer;
+  drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
+  flushOutbox(shouldStop?: () => boolean): Promise<FlushSummary>;
+  housekeeping(): Promise<void>;
+  close(): void;
+}
+
+/** Adapters a test may replace, for failure injection; everything else is built from config. */
+export interface AppOverrides {
+  mailbox?: Mailbox;
+  transport?: MailTransport;
+}
+
+/** The composition root: the one place that turns config into adapters and wires them together. */
+export async function createApp(config: Config, clock: Clock, log: Logger, overrides: AppOverrides = {}): Promise<App> {
+  await mkdir(config.dataDir, { recursive: true });
+  const vaultKey = config.vaultKey ?? (await embeddedVaultKey(config.dataDir, log));
+  const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
+  const db: Db = openDatabase(join(config.dataDir, 'cancel-desk.db'));
+  const queue = new RequestQueue(db, clock, config.mailFrom.address.split('@')[1]);
+  const vault = createFileVault(join(config.dataDir, 'vault'), vaultKey);
+  const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
+  const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
+  const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone };
+
+  return {
+    config,
+    queue,
+    vault,
+    receiptKey,
+    drainInbox: singleFlight((shouldStop) =>
+      drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
+    ),
+    // Two flushes at once could both send the same due mail: callers share the one in progress.
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ queue, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
+    housekeeping: () => housekeeping(queue, vault, clock, log),
+    close() {
+      transport.close();
+      db.close();
+    },
+  };
+}
+
+function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let running: Promise<R> | null = null;
+  return (...args) => {
+    running ??= work(...args).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
+/**
+ * The embedded default has no secret store: a key is generated once, readable by this user only.
+ * With a real inbox configured, config refuses to start without VAULT_KEY instead.
+ */
+async function embeddedVaultKey(dataDir: string, log: Logger): Promise<Buffer> {
+  const path = join(dataDir, 'vault.key');
+  try {
+    await writeFile(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+    log.warn('vault_key_generated', { path, advice: 'back this file up: without it the stored ID documents cannot be read' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
+  return key;
+}
+
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
+
+async function housekeeping(queue: RequestQueue, vault: Vault, clock: Clock, log: Logger): Promise<void> {
+  const removed = await vault.removeUnreferenced(queue.vaultIdsInUse(), new Date(clock.now().getTime() - ORPHAN_AGE_MS));
+  log.info('housekeeping_done', { orphanedDocumentsRemoved: removed, unsentMail: queue.unsentMailCount() });
+}

@@ -1,0 +1,149 @@
+import { validate as isCronExpression } from 'node-cron';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
+import type { ImapSettings } from './mailbox/imap-mailbox';
+import type { SmtpSettings } from './outbox/nodemailer-transports';
+
+const whole = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const schedule = (fallback: string) => z.string().default(fallback).refine(isCronExpression, 'must be a cron expression such as "* * * * *"');
+
+const vaultKey = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+  .transform((value) => Buffer.from(value, 'base64'))
+  .optional();
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai');
+
+const environmentSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  TIME_ZONE: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  TRUSTED_AUTHSERV_ID: z.string().trim().default(''),
+  MAIL_FROM: z.string().min(3).default('Customer Support <support@localhost>'),
+  MAX_MESSAGE_BYTES: whole(defaultLimits.maxMessageBytes),
+  MAX_HEADER_BYTES: whole(defaultLimits.maxHeaderBytes),
+  MAX_MIME_DEPTH: whole(defaultLimits.maxMimeDepth),
+  MAX_MIME_PARTS: whole(defaultLimits.maxMimeParts),
+  MAX_ATTACHMENT_BYTES: whole(defaultLimits.maxAttachmentBytes),
+  MAX_RECEIVED_HEADERS: whole(defaultLimits.maxReceivedHeaders),
+  TEMPLATES_DIR: z.string().min(1).default(join(__dirname, '..', 'templates')),
+  VAULT_KEY: vaultKey,
+  IMAP_HOST: z.string().optional(),
+  IMAP_PORT: whole(993),
+  IMAP_SECURE: flag(true),
+  IMAP_USER: z.string().optional(),
+  IMAP_PASSWORD: z.string().optional(),
+  IMAP_MAILBOX: z.string().default('INBOX'),
+  IMAP_PROCESSED_MAILBOX: z.string().default('Processed'),
+  IMAP_QUARANTINE_MAILBOX: z.string().default('Quarantine'),
+  IMAP_TLS_REJECT_UNAUTHORIZED: flag(true),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: whole(587),
+  SMTP_SECURE: flag(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  POLL_SCHEDULE: schedule('* * * * *'),
+  OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
+  HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
+  MAX_PROCESSING_ATTEMPTS: whole(3),
+})
+  .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && env.IMAP_PASSWORD), {
+    message: 'IMAP_USER and IMAP_PASSWORD are required when IMAP_HOST is set',
+    path: ['IMAP_USER'],
+  })
+  .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
+    message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
+    path: ['VAULT_KEY'],
+  });
+
+export interface Config {
+  dataDir: string;
+  timeZone: string;
+  templatesDir: string;
+  mailFrom: { name: string; address: string };
+  intake: IntakePolicy;
+  /** Absent in the embedded default, where a key file is generated once under DATA_DIR. */
+  vaultKey: Buffer | null;
+  /** Absent in the embedded default: the inbox is the folder DATA_DIR/inbox. */
+  imap: ImapSettings | null;
+  /** Absent in the embedded default: outgoing mail is written to DATA_DIR/outgoing. */
+  smtp: SmtpSettings | null;
+  schedules: { poll: string; outbox: string; housekeeping: string };
+  maxProcessingAttempts: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; nothing else in the product looks at process.env. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(blankAsMissing(environment));
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
+  }
+  const env = parsed.data;
+  const mailFrom = parseMailbox(env.MAIL_FROM);
+  return {
+    dataDir: env.DATA_DIR,
+    timeZone: env.TIME_ZONE,
+    templatesDir: env.TEMPLATES_DIR,
+    mailFrom,
+    vaultKey: env.VAULT_KEY ?? null,
+    imap: env.IMAP_HOST
+      ? {
+          host: env.IMAP_HOST,
+          port: env.IMAP_PORT,
+          secure: env.IMAP_SECURE,
+          user: env.IMAP_USER!,
+          password: env.IMAP_PASSWORD!,
+          mailbox: env.IMAP_MAILBOX,
+          processedMailbox: env.IMAP_PROCESSED_MAILBOX,
+          quarantineMailbox: env.IMAP_QUARANTINE_MAILBOX,
+          tlsRejectUnauthorized: env.IMAP_TLS_REJECT_UNAUTHORIZED,
+        }
+      : null,
+    smtp: env.SMTP_HOST
+      ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null }
+      : null,
+    schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE },
+    maxProcessingAttempts: env.MAX_PROCESSING_ATTEMPTS,
+    intake: {
+      trustedAuthservId: env.TRUSTED_AUTHSERV_ID.toLowerCase(),
+      ownAddresses: [mailFrom.address],
+      limits: {
+        maxMessageBytes: env.MAX_MESSAGE_BYTES,
+        maxHeaderBytes: env.MAX_HEADER_BYTES,
+        maxMimeDepth: env.MAX_MIME_DEPTH,
+        maxMimeParts: env.MAX_MIME_PARTS,
+        maxAttachmentBytes: env.MAX_ATTACHMENT_BYTES,
+        maxReceivedHeaders: env.MAX_RECEIVED_HEADERS,
+      },
+    },
+  };
+}
+
+/** `.env` files often leave a setting empty to mean "use the default". */
+function blankAsMissing(environment: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+function parseMailbox(value: string): { name: string; address: string } {
+  const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value) ?? /^\s*()([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
+  if (!match) throw new ConfigError(`invalid configuration: MAIL_FROM: must be an address, e.g. "Support <support@example.com>"`);
+  return { name: match[1]?.trim() ?? '', address: match[2].toLowerCase() };
+}

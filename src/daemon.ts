@@ -1,0 +1,61 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { App } from './app';
+import type { Logger } from './log';
+
+/**
+ * `cancel-desk run`: an intake cycle at once, then the schedules. On SIGTERM or SIGINT the jobs stop
+ * taking new messages, the message in hand is finished, and the process exits without waiting for
+ * the next tick (node-cron's own shutdown would keep it alive for its whole timeout).
+ */
+export function runDaemon(app: App, log: Logger): Promise<void> {
+  let stopping = false;
+  const inFlight = new Set<Promise<unknown>>();
+  const shouldStop = () => stopping;
+
+  // A tick that finds its job still running is skipped; the first intake runs before any tick.
+  const busy = new Set<string>();
+  const job = (name: string, work: () => Promise<unknown>) => async () => {
+    if (stopping || busy.has(name)) return;
+    busy.add(name);
+    const running = work().then(
+      (summary) => log.info(`${name}_finished`, summary && typeof summary === 'object' ? { ...summary } : {}),
+      (error: Error) => log.error(`${name}_failed`, { error: error.message }),
+    );
+    inFlight.add(running);
+    await running;
+    inFlight.delete(running);
+    busy.delete(name);
+  };
+
+  const intake = job('intake', async () => {
+    const drained = await app.drainInbox(shouldStop);
+    const flushed = await app.flushOutbox(shouldStop);
+    return { ...drained, ...flushed };
+  });
+  const outbox = job('outbox', () => app.flushOutbox(shouldStop));
+  const housekeeping = job('housekeeping', () => app.housekeeping());
+
+  const { schedules, timeZone } = app.config;
+  const tasks: ScheduledTask[] = [
+    cron.schedule(schedules.poll, intake, { name: 'intake', timezone: timeZone }),
+    cron.schedule(schedules.outbox, outbox, { name: 'outbox', timezone: timeZone }),
+    cron.schedule(schedules.housekeeping, housekeeping, { name: 'housekeeping', timezone: timeZone }),
+  ];
+  log.info('daemon_started', { schedules, pid: process.pid });
+  void intake();
+
+  return new Promise((resolve) => {
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('daemon_stopping', { signal, jobsInFlight: inFlight.size });
+      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all(inFlight);
+      app.close();
+      log.info('daemon_stopped', {});
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

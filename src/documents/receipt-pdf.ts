@@ -1,0 +1,223 @@
+import { AFRelationship, PDFDocument, type PDFFont, grayscale } from 'pdf-lib';
+
+import { maskUsername } from './mask-username';
+import {
+  CONTENT_WIDTH,
+  FlowWriter,
+  MARGIN,
+  type Marker,
+  type PlacedLine,
+  type TextStyle,
+} from './pdf-flow';
+import {
+  type AttachedFacts,
+  FACTS_ATTACHMENT_NAME,
+  type ReceiptFacts,
+  receiptFields,
+} from './receipt-facts';
+import { loadReceiptFonts, sharedFontkit } from './receipt-fonts';
+import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
+import { verificationCode } from './verification-code';
+
+const INK = grayscale(0.1);
+const MUTED = grayscale(0.4);
+const HAIRLINE = grayscale(0.8);
+const LABEL_WIDTH = 140;
+const VALUE_X = MARGIN + LABEL_WIDTH;
+const VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH;
+
+function styles(regular: PDFFont, bold: PDFFont) {
+  return {
+    title: { font: bold, size: 19, color: INK, leading: 1.4 },
+    intro: { font: regular, size: 10, color: MUTED, leading: 1.55 },
+    caption: { font: regular, size: 9, color: MUTED, leading: 1.5 },
+    reference: { font: bold, size: 18, color: INK, leading: 1.35 },
+    label: { font: regular, size: 9.5, color: MUTED, leading: 1.55 },
+    value: { font: regular, size: 10.5, color: INK, leading: 1.55 },
+    heading: { font: bold, size: 12, color: INK, leading: 1.6 },
+    body: { font: regular, size: 10.5, color: INK, leading: 1.55 },
+    code: { font: bold, size: 15, color: INK, leading: 1.5 },
+    footer: { font: regular, size: 8, color: MUTED, leading: 1.5 },
+  } satisfies Record<string, TextStyle>;
+}
+
+/**
+ * The A4 receipt (acknowledgement or closure confirmation) in the customer's language. The facts and
+ * their verification code are attached as `receipt-facts.json` for `verifyReceipt`.
+ */
+export async function renderReceiptPdf(
+  facts: ReceiptFacts,
+  key: Buffer,
+  wording: ReceiptWording,
+): Promise<Uint8Array> {
+  if (facts.kind === 'confirmation' && facts.status !== 'approved') {
+    throw new Error(`a closure confirmation needs status approved, not ${facts.status}`);
+  }
+  const code = verificationCode(facts, key);
+  const issuedAt = new Date(facts.issuedAt);
+  const title = wording.documentTitle[facts.kind];
+
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(sharedFontkit);
+  const fonts = await loadReceiptFonts();
+  const style = styles(
+    await doc.embedFont(fonts.regular, { subset: true }),
+    await doc.embedFont(fonts.bold, { subset: true }),
+  );
+
+  doc.setTitle(title, { showInWindowTitleBar: true });
+  doc.setSubject(facts.reference);
+  doc.setLanguage(facts.language === 'zh' ? 'zh-CN' : 'en');
+  doc.setCreationDate(issuedAt);
+  doc.setModificationDate(issuedAt);
+  const attached: AttachedFacts = { facts: receiptFields(facts), verificationCode: code };
+  await doc.attach(Buffer.from(JSON.stringify(attached, null, 2), 'utf8'), FACTS_ATTACHMENT_NAME, {
+    mimeType: 'application/json',
+    description: wording.attachmentDescription,
+    creationDate: issuedAt,
+    modificationDate: issuedAt,
+    afRelationship: AFRelationship.Data,
+  });
+
+  const flow = new FlowWriter(doc);
+  flow.paragraph(title, style.title);
+  flow.gap(4);
+  flow.paragraph(
+    fillPlaceholders(wording.intro[facts.kind], { reference: facts.reference }),
+    style.intro,
+  );
+  flow.gap(14);
+  flow.paragraph(wording.labels.reference, style.caption);
+  flow.paragraph(facts.reference, style.reference);
+  flow.gap(10);
+  flow.rule(HAIRLINE);
+  flow.gap(8);
+
+  const row = (label: string, values: string[], marker?: Marker) => {
+    flow.columns([
+      FlowWriter.lines(label, style.label, MARGIN, LABEL_WIDTH - 12),
+      valueLines(values, style.value, marker),
+    ]);
+    flow.gap(5);
+  };
+  const stated = (value: string | null) =>
+    value === null ? wording.values.notProvided : asText(value);
+  const when = (iso: string) =>
+    fillPlaceholders(wording.values.dateTime, zonedParts(iso, facts.timeZone));
+
+  row(wording.labels.receivedAt, [when(facts.receivedAt)]);
+  row(wording.labels.status, [wording.status[facts.status]]);
+  row(wording.labels.sender, [asText(facts.sender)]);
+  row(wording.labels.username, [
+    facts.username === null ? wording.values.notProvided : maskUsername(asText(facts.username)),
+  ]);
+  row(wording.labels.registrationDate, [stated(facts.registrationDate)]);
+  row(wording.labels.reason, [stated(facts.reason)]);
+  if (facts.idDocuments.length === 0) {
+    row(wording.labels.idDocuments, [wording.values.noIdDocuments]);
+  } else {
+    row(
+      wording.labels.idDocuments,
+      facts.idDocuments.map((document) =>
+        fillPlaceholders(wording.values.idDocument, {
+          filename: asText(document.filename),
+          sha256: document.sha256.slice(0, 12).toLowerCase(),
+        }),
+      ),
+      'bullet',
+    );
+  }
+  if (facts.missing.length === 0) {
+    row(wording.labels.missing, [wording.values.nothingMissing]);
+  } else {
+    row(wording.labels.missing, facts.missing.map((item) => wording.missingItems[item]), 'bullet');
+  }
+  row(wording.labels.issuedAt, [when(facts.issuedAt)]);
+
+  const section = (heading: string) => {
+    flow.gap(12);
+    // A heading alone at the foot of a page reads as a mistake: keep two lines with it.
+    flow.makeRoom(
+      style.heading.size * style.heading.leading + 2 * style.body.size * style.body.leading,
+    );
+    flow.paragraph(heading, style.heading);
+    flow.gap(2);
+  };
+
+  section(wording.sections.nextSteps);
+  const nextStep =
+    facts.kind === 'confirmation' ? wording.nextSteps.closed : wording.nextSteps[facts.status];
+  flow.paragraph(fillPlaceholders(nextStep, { reference: facts.reference }), style.body);
+
+  section(wording.sections.checklist);
+  for (const item of wording.checklist[facts.kind]) {
+    flow.columns([FlowWriter.lines(item, style.body, MARGIN, CONTENT_WIDTH, 'checkbox')]);
+    flow.gap(2);
+  }
+
+  const explanation = FlowWriter.lines(
+    wording.verificationExplanation,
+    style.caption,
+    MARGIN,
+    CONTENT_WIDTH,
+  );
+  section(wording.sections.verification);
+  flow.makeRoom(
+    style.code.size * style.code.leading +
+      explanation.length * style.caption.size * style.caption.leading,
+  );
+  flow.paragraph(code, style.code);
+  flow.columns([explanation]);
+
+  flow.footers(
+    (page, pages) =>
+      fillPlaceholders(wording.footer, {
+        reference: facts.reference,
+        page: String(page),
+        pages: String(pages),
+      }),
+    style.footer,
+  );
+  return doc.save();
+}
+
+function valueLines(values: string[], style: TextStyle, marker?: Marker): PlacedLine[] {
+  return values.flatMap((value) => FlowWriter.lines(value, style, VALUE_X, VALUE_WIDTH, marker));
+}
+
+/**
+ * The customer's words are printed as plain text: control characters become spaces and invisible
+ * formatting characters (bidi overrides, zero-width joiners) go, so they cannot disguise the line.
+ */
+function asText(value: string): string {
+  return value.replace(/\p{Cc}/gu, ' ').replace(/\p{Cf}/gu, '');
+}
+
+/** `{date}`, `{time}`, `{zone}` and `{offset}` of an instant, as seen in `timeZone`. */
+function zonedParts(
+  iso: string,
+  timeZone: string,
+): Record<'date' | 'time' | 'zone' | 'offset', string> {
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`not an ISO 8601 date-time: ${iso}`);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((candidate) => candidate.type === type)?.value ?? '';
+  // 'GMT+08:00', or plain 'GMT' for a zero offset.
+  const offset = part('timeZoneName').replace('GMT', '') || '+00:00';
+  return {
+    date: `${part('year')}-${part('month')}-${part('day')}`,
+    time: `${part('hour')}:${part('minute')}`,
+    zone: timeZone,
+    offset,
+  };
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { calendarDay, type Clock } from '../clock';
+import { analyseMessage, type IntakeAnalysis } from '../intake/analyse-message';
+import type { IntakePolicy } from '../intake/intake-policy';
+import { maskAddress, type Logger } from '../log';
+import type { Destination, Mailbox } from '../mailbox/mailbox';
+import type { HandledOutcome, RequestQueue } from '../queue/request-queue';
+import type { Vault } from '../queue/vault';
+
+export interface InboxDependencies {
+  mailbox: Mailbox;
+  queue: RequestQueue;
+  vault: Vault;
+  policy: IntakePolicy;
+  clock: Clock;
+  timeZone: string;
+  log: Logger;
+  /** After this many failed attempts a message is quarantined so it cannot block the ones behind it. */
+  maxAttempts: number;
+}
+
+export interface DrainSummary {
+  seen: number;
+  queued: number;
+  threaded: number;
+  ignored: number;
+  quarantined: number;
+  alreadyHandled: number;
+  failed: number;
+}
+
+/**
+ * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
+ * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
+ */
+export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false): Promise<DrainSummary> {
+  const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };
+  const session = await deps.mailbox.open();
+  try {
+    for (const message of await session.pending()) {
+      if (shouldStop()) break;
+      summary.seen++;
+      const raw = await session.read(message);
+      const outcome = await handleSafely(deps, raw);
+      if (outcome === 'failed') {
+        summary.failed++;
+        continue;
+      }
+      await session.settle(message, outcome.destination);
+      summary[outcome.counter]++;
+      deps.log.info('message_handled', { ...outcome.logFields, mailboxKey: message.key, destination: outcome.destination });
+    }
+  } finally {
+    await session.close().catch((error: Error) => deps.log.warn('mailbox_close_failed', { error: error.message }));
+  }
+  return summary;
+}
+
+type Handled = {
+  destination: Destination;
+  counter: Exclude<keyof DrainSummary, 'seen' | 'failed'>;
+  logFields: Record<string, unknown>;
+};
+
+async function handleSafely(deps: InboxDependencies, raw: Buffer): Promise<Handled | 'failed'> {
+  const rawKey = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  try {
+    return await handle(deps, raw, rawKey);
+  } catch (error) {
+    if (isInfrastructureFailure(error)) throw error;
+    const attempts = deps.queue.recordFailedAttempt(rawKey, (error as Error).message);
+    deps.log.error('message_failed', { messageKey: rawKey, attempts, error: (error as Error).message });
+    if (attempts < deps.maxAttempts) return 'failed';
+    deps.queue.recordSettledWithoutRequest(rawKey, 'quarantined', 'unprocessable', 'processing_failed');
+    return { destination: 'quarantine', counter: 'quarantined', logFields: { messageKey: rawKey, outcome: 'quarantined', reason: 'processing_failed', attempts } };
+  }
+}
+
+async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Promise<Handled> {
+  const earlier = deps.queue.handledOutcome(rawKey);
+  const analysis = earlier === null ? await analyseMessage(raw, deps.policy, calendarDay(deps.clock.now(), deps.timeZone)) : null;
+  const messageKey = analysis?.result.messageId ? `message-id:${analysis.result.messageId}` : rawKey;
+  const handledBefore = earlier ?? deps.queue.handledOutcome(messageKey);
+  if (handledBefore !== null || analysis === null) {
+    return { destination: destinationOf(handledBefore ?? 'ignored'), counter: 'alreadyHandled', logFields: { messageKey, outcome: 'already_handled' } };
+  }
+  const { result } = analysis;
+  const logFields = { messageKey, kind: result.kind, from: maskAddress(result.from), problems: result.problems };
+  switch (result.disposition) {
+    case 'quarantine':
+      deps.queue.recordSettledWithoutRequest(messageKey, 'quarantined', result.kind, result.problems.join(','));
+      return { destination: 'quarantine', counter: 'quarantined', logFields: { ...logFields, outcome: 'quarantined' } };
+    case 'ignore':
+      deps.queue.recordSettledWithoutRequest(messageKey, 'ignored', result.kind, result.kind);
+      return { destination: 'processed', counter: 'ignored', logFields: { ...logFields, outcome: 'ignored' } };
+    case 'queue': {
+      const recorded = deps.queue.recordRequest({ messageKey, result, bodyText: analysis.bodyText, repliesTo: analysis.repliesTo, documents: await sealDocuments(deps.vault, analysis) });
+      return {
+        destination: 'processed',
+        counter: recorded.outcome,
+        logFields: { ...logFields, outcome: recorded.outcome, reference: recorded.reference, acknowledged: recorded.acknowledged },
+      };
+    }
+  }
+}
+
+/** Sealed before the transaction that names them; a crash in between leaves only an orphan file for housekeeping. */
+async function sealDocuments(vault: Vault, analysis: IntakeAnalysis) {
+  const sealed = [];
+  for (const { content, ...metadata } of analysis.documents) sealed.push({ ...metadata, vaultId: await vault.put(content) });
+  return sealed;
+}
+
+function destinationOf(outcome: HandledOutcome): Destination {
+  return outcome === 'quarantined' ? 'quarantine' : 'processed';
+}
+
+const INFRASTRUCTURE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
+
+/** Failures of the machinery, not of the message: the cycle stops and the message waits for the next one. */
+function isInfrastructureFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (INFRASTRUCTURE_CODES.test(code) || ['ENOSPC', 'EROFS', 'EACCES', 'EDQUOT'].includes(code));
+}

@@ -1,0 +1,44 @@
+/**
+ * Whether the customer's own words ask to close their account. Kept apart from the machine checks
+ * because it is the rule that grows: a new way of asking is one more pattern here.
+ */
+
+const ACCOUNT_EN = '(?:account|acct|membership|e-?sim account|mobile account|user account)';
+
+const ASKS_EN = [
+  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b`, 'i'),
+  new RegExp(`\\b${ACCOUNT_EN}\\s+(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation|removal)\\b`, 'i'),
+  new RegExp(`\\b(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation) of (?:(?:my|our|the|this)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b`, 'i'),
+  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate)\\s+(?:it|everything)\\b.{0,40}\\b${ACCOUNT_EN}\\b`, 'i'),
+];
+
+const ACCOUNT_ZH = '(?:账号|帐号|账户|帐户|帳號|帳戶|用户|用戶|会员|會員|号码|號碼|手机号|eSIM|ESIM|esim)';
+
+const ASKS_ZH = [
+  /注销|销户|销号|注消|註銷|銷戶|銷號/,
+  new RegExp(`(?:关闭|删除|停用|取消|撤销|关掉|關閉|刪除|停用)(?:我的|本人的?|该|这个|此)?${ACCOUNT_ZH}`),
+  new RegExp(`${ACCOUNT_ZH}(?:关闭|删除|停用|撤销|關閉|刪除)`),
+];
+
+/** "只是退订流量包，不是注销账号": a request named only to be denied is no request. */
+const DENIED = [
+  /(?:不是|并非|並非|并不是|不想|不要|不用|无需|無需|不需要|没有要|沒有要|暂不|暫不)(?:要|想)?(?:申请)?(?:注销|销户|註銷|銷戶|关闭|關閉|删除|刪除)(?:我的|本人的?)?(?:账号|帐号|账户|帐户|帳號|帳戶)?/g,
+  /\b(?:not|don't|do not|doesn't|never)\s+(?:want\s+to\s+|wish\s+to\s+|asking\s+to\s+|trying\s+to\s+)?(?:cancel|close|delete|deactivate|terminate)\s+(?:my|our|the)\s+(?:[\w-]+\s+)?account\b/gi,
+];
+
+/** Phishing and notices talk about *your* account being closed; a customer talks about *my* account. */
+const THREATENS = [
+  /\byour (?:account|mailbox|e-?mail)\b[^.!?\n]{0,60}\b(?:will be|has been|is being|is scheduled|was)\b/i,
+  /\bverify your (?:identity|account|details)\b/i,
+  /您的(?:账号|帐号|账户|帐户|邮箱)[^。！？\n]{0,20}(?:将|已|即将|会)(?:被)?/,
+];
+
+const FIRST_PERSON = [/\b(?:my|our)\s+(?:[\w-]+\s+)?(?:account|login|username)\b/i, /\bI (?:want|would like|wish|need|request)\b/i, /(?:我的|本人|我要|我想|申请)/];
+
+export function asksToCloseAccount(text: string): boolean {
+  const words = DENIED.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);
+  const asks = ASKS_EN.some((pattern) => pattern.test(words)) || ASKS_ZH.some((pattern) => pattern.test(words));
+  if (!asks) return false;
+  const threatens = THREATENS.some((pattern) => pattern.test(words));
+  return !threatens || FIRST_PERSON.some((pattern) => pattern.test(words));
+}

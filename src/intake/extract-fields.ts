@@ -1,0 +1,192 @@
+import type { RequestFields } from './intake-result';
+import { FIELD_LABELS, NEEDS_EXPLICIT_SEPARATOR, type FieldName } from './field-labels';
+import { readRegistrationDate } from './registration-date';
+
+export interface ExtractedFields extends RequestFields {
+  /** A date was given but could not be read without guessing (numeric order, relative, future). */
+  registrationDateAmbiguous: boolean;
+}
+
+const MAX_USERNAME = 64;
+const MAX_REASON = 500;
+
+interface LabelledValue {
+  field: FieldName;
+  /** Width-folded, for reading usernames and dates. */
+  value: string;
+  /** As the customer wrote it, for free text such as the reason. */
+  original: string;
+}
+
+/** The three fields from the customer's own words (quotes and signatures already removed) and the subject. */
+export function extractFields(ownText: string, subject: string, today: string): ExtractedFields {
+  const body = normalise(ownText);
+  const title = normalise(subject);
+  const labelled = [...labelledValues(body), ...labelledValues(title)];
+  const username =
+    labelled.filter((entry) => entry.field === 'username').map((entry) => cleanUsername(entry.value)).find((value) => value !== null) ??
+    usernameInProse(foldWidth(body)) ??
+    usernameInSubject(foldWidth(title));
+  const reason = labelled.filter((entry) => entry.field === 'reason').map((entry) => cleanReason(entry.original)).find((value) => value !== null) ?? reasonInProse(body);
+  const date = registrationDate(
+    labelled.filter((entry) => entry.field === 'registrationDate').map((entry) => entry.value),
+    [body, title],
+    today,
+  );
+  return { username, reason, registrationDate: date.value, registrationDateAmbiguous: date.ambiguous };
+}
+
+/** Markup never reaches a field, whatever the body claimed to be. */
+function normalise(text: string): string {
+  return text.replace(/<[^>]*>/g, ' ').replace(/\r/g, '');
+}
+
+/**
+ * Full-width forms to ASCII (：１２３ → :123) so one set of patterns reads both. One code unit for
+ * one, so positions found in the folded text cut the same value out of the customer's own text.
+ */
+function foldWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.])\s*/;
+const SEPARATOR = /^\s*[\]】)]?\s*(?:[:=\t]|是|为|\s-{1,2}\s|\s[–—]\s|\sis\s)\s*/i;
+const ALL_LABELS = (Object.entries(FIELD_LABELS) as [FieldName, string[]][])
+  .flatMap(([field, labels]) => labels.map((label) => ({ field, label })))
+  .sort((a, b) => b.label.length - a.label.length);
+const LABEL = new RegExp(
+  ALL_LABELS.map(({ label }) => label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*')).join('|'),
+  'gi',
+);
+const labelKey = (text: string): string => text.toLowerCase().replace(/\s+/g, '');
+const LABEL_BY_KEY = new Map(ALL_LABELS.map((entry) => [labelKey(entry.label), entry]));
+
+interface LabelHit {
+  field: FieldName;
+  start: number;
+  valueStart: number;
+}
+
+function labelledValues(text: string): LabelledValue[] {
+  const originals = text.split('\n').map((line) => stripListMarker(line));
+  const lines = originals.map(foldWidth);
+  const values: LabelledValue[] = [];
+  lines.forEach((line, index) => {
+    const hits = labelHits(line);
+    hits.forEach((hit, order) => {
+      const end = hits[order + 1]?.start ?? line.length;
+      const [value, original] =
+        line.slice(hit.valueStart, end).trim() === '' && hits.length === 1
+          ? valueOnNextLines(lines, originals, index)
+          : [line.slice(hit.valueStart, end).trim(), originals[index].slice(hit.valueStart, end).trim()];
+      if (value !== '') values.push({ field: hit.field, value, original });
+    });
+  });
+  return values;
+}
+
+function stripListMarker(line: string): string {
+  return line.replace(LIST_MARKER, '').replace(/^[【\[]/, '');
+}
+
+function labelHits(line: string): LabelHit[] {
+  const hits: LabelHit[] = [];
+  for (const match of line.matchAll(LABEL)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const latin = /[a-z]/i.test(match[0]);
+    if (latin && (/[\p{L}\p{N}]/u.test(line[start - 1] ?? '') || /[\p{L}\p{N}]/u.test(line[end] ?? ''))) continue;
+    const label = LABEL_BY_KEY.get(labelKey(match[0]))!;
+    const separator = SEPARATOR.exec(line.slice(end));
+    const atLineStart = line.slice(0, start).trim() === '';
+    const aloneOnLine = atLineStart && line.slice(end).replace(/^[\s\]】)]*/, '') === '';
+    const explicit = separator !== null;
+    if (!explicit && !aloneOnLine && (!atLineStart || NEEDS_EXPLICIT_SEPARATOR.has(label.label.toLowerCase()))) continue;
+    hits.push({ field: label.field, start, valueStart: end + (separator?.[0].length ?? 0) });
+  }
+  return hits;
+}
+
+/** Outlook renders a table one cell per line: the value follows its label on the next line. */
+function valueOnNextLines(lines: string[], originals: string[], index: number): [string, string] {
+  for (let next = index + 1; next < Math.min(lines.length, index + 4); next++) {
+    if (lines[next].trim() === '') continue;
+    return labelHits(lines[next]).length > 0 ? ['', ''] : [lines[next].trim(), originals[next].trim()];
+  }
+  return ['', ''];
+}
+
+const PHONE = /^\+?\d[\d\s-]{5,}\d/;
+const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
+const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
+
+function cleanUsername(value: string): string | null {
+  const phone = PHONE.exec(value.trim());
+  const token = phone ? phone[0].replace(/[\s-]/g, '') : (value.trim().split(/[\s,，;；。、]+/)[0] ?? '');
+  const username = token.replace(SURROUNDING, '');
+  if (username.length === 0 || username.length > MAX_USERNAME) return null;
+  if (!USERNAME.test(username) || !/[\p{L}\p{N}]/u.test(username)) return null;
+  return username;
+}
+
+const USERNAME_IN_PROSE = [
+  /\b(?:my|the)\s+(?:user\s*name|login(?:\s+(?:name|id))?|account(?:\s+(?:id|name))?|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/i,
+  /\b(?:under|with|for)\s+(?:the\s+)?(?:user\s*name|login|account(?:\s+name)?)\s+(\S+)/i,
+  /(?:用户名|账号|帐号|账户|帐户|登录名)(?:是|为|叫)\s*(\S+)/,
+  /(?:用户名|账号|帐号|登录名)\s*([A-Za-z0-9._@+-]{3,})/,
+];
+
+function usernameInProse(text: string): string | null {
+  for (const pattern of USERNAME_IN_PROSE) {
+    const match = pattern.exec(text);
+    const username = match ? cleanUsername(match[1]) : null;
+    if (username) return username;
+  }
+  return null;
+}
+
+/** "Close account – river.song42": a lone handle-like word in the subject (digits or . _ @ in it). */
+function usernameInSubject(subject: string): string | null {
+  const words = subject
+    .replace(/\b(?:re|fw|fwd|aw|回复|答复|转发)\s*:/gi, ' ')
+    .replace(/\[?CR-[A-Z0-9]{8,}\]?/g, ' ')
+    .split(/[\s,，;；:|]+|[–—]/);
+  const handles = words
+    .map((word) => cleanUsername(word))
+    .filter((word): word is string => word !== null && /[\p{L}]/u.test(word) && /[\d._@]/.test(word));
+  return handles.at(-1) ?? null;
+}
+
+function cleanReason(value: string): string | null {
+  const reason = value.replace(/\s+/g, ' ').trim().replace(/[。.；;，,\s]+$/u, '').slice(0, MAX_REASON).trim();
+  return reason.length > 0 ? reason : null;
+}
+
+const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we)|since (?:i|we))\b|因为|由于)[^.!?。！？\n]*/i;
+
+function reasonInProse(text: string): string | null {
+  const match = REASON_IN_PROSE.exec(text);
+  return match ? cleanReason(match[0]) : null;
+}
+
+const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|注册|開戶|开户|开通|入网|办理/i;
+
+const SENTENCE_END = /[.!?](?=\s|$)|[。！？;；\n]+/;
+
+/** A labelled value decides when it holds a date at all; prose about registering is the fallback. */
+function registrationDate(
+  labelled: string[],
+  texts: string[],
+  today: string,
+): { value: string | null; ambiguous: boolean } {
+  const sentences = texts
+    .flatMap((text) => text.split(SENTENCE_END))
+    .filter((sentence) => REGISTRATION_WORDS.test(sentence));
+  for (const candidates of [labelled, sentences]) {
+    const readings = candidates.map((candidate) => readRegistrationDate(candidate, today));
+    const date = readings.find((reading) => reading.outcome === 'date');
+    if (date?.outcome === 'date') return { value: date.value, ambiguous: false };
+    if (readings.some((reading) => reading.outcome === 'ambiguous')) return { value: null, ambiguous: true };
+  }
+  return { value: null, ambiguous: false };
+}

@@ -1,0 +1,67 @@
+/** What intake decides about one raw mail: the contract printed by `cancel-desk parse`. */
+
+export type Language = 'zh' | 'en';
+
+export type MessageKind = 'cancellation_request' | 'auto_reply' | 'bounce' | 'bulk' | 'other';
+
+export type SenderAuthentication = 'pass' | 'fail' | 'none';
+
+export type Disposition = 'queue' | 'ignore' | 'quarantine';
+
+export type DocumentProblem = 'unsupported_type' | 'type_mismatch' | 'empty' | 'too_large';
+
+export type StructuralProblem =
+  | 'message_too_large'
+  | 'header_too_large'
+  | 'mime_too_deep'
+  | 'too_many_parts'
+  | 'malformed_mime'
+  | 'mail_loop'
+  | 'no_sender';
+
+export type RequestProblem =
+  | 'missing_username'
+  | 'missing_registration_date'
+  | 'ambiguous_registration_date'
+  | 'missing_reason'
+  | 'missing_id_document'
+  | 'invalid_id_document';
+
+export type Problem = StructuralProblem | RequestProblem;
+
+export interface RequestFields {
+  username: string | null;
+  /** `YYYY-MM-DD`, or `YYYY-MM` when the customer gave only a month. */
+  registrationDate: string | null;
+  reason: string | null;
+}
+
+export interface IdDocument {
+  filename: string;
+  contentType: string;
+  declaredType: string;
+  size: number;
+  sha256: string;
+  valid: boolean;
+  problem: DocumentProblem | null;
+}
+
+/** An ID document together with its bytes; the bytes never leave intake except into the vault. */
+export interface IdDocumentWithContent extends IdDocument {
+  content: Buffer;
+}
+
+export interface IntakeResult {
+  messageId: string | null;
+  from: string | null;
+  subject: string;
+  language: Language;
+  kind: MessageKind;
+  reference: string | null;
+  senderAuthentication: SenderAuthentication;
+  fields: RequestFields;
+  idDocuments: IdDocument[];
+  problems: Problem[];
+  disposition: Disposition;
+  acknowledge: boolean;
+}

@@ -1,0 +1,125 @@
+import { simpleParser, type AddressObject, type Attachment, type HeaderLines } from 'mailparser';
+import iconv from 'iconv-lite';
+import { decodeStrayEntities, htmlToText } from './html-to-text';
+
+export interface MailAttachment {
+  filename: string | null;
+  /** The Content-Type header's type, lower-case, without parameters. */
+  declaredType: string;
+  contentId: string | null;
+  content: Buffer;
+}
+
+/** One mail as intake needs it: decoded, but with the raw headers still at hand for classification. */
+export interface MailMessage {
+  headers: HeaderList;
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string;
+  /** The top-level Content-Type value and parameters, lower-case. */
+  contentType: string;
+  /** Content types of every part parsed as an attachment, including machine report parts. */
+  partTypes: string[];
+  /** The readable body: the text part, else the HTML part read as text. */
+  text: string;
+  html: string | null;
+  attachments: MailAttachment[];
+}
+
+export class HeaderList {
+  constructor(private readonly lines: HeaderLines) {}
+
+  /** Every value of a header, unfolded, in the order they stand (topmost first). */
+  all(name: string): string[] {
+    const key = name.toLowerCase();
+    return this.lines
+      .filter((header) => header.key === key)
+      .map((header) => header.line.slice(header.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
+
+  first(name: string): string | null {
+    return this.all(name)[0] ?? null;
+  }
+
+  has(name: string): boolean {
+    return this.all(name).length > 0;
+  }
+}
+
+export async function readMessage(raw: Buffer): Promise<MailMessage> {
+  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const headers = new HeaderList(parsed.headerLines);
+  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  const text = parsed.text ? decodeStrayEntities(parsed.text) : html ? htmlToText(html) : '';
+  return {
+    headers,
+    messageId: parsed.messageId?.trim() || null,
+    fromAddress: senderAddress(parsed.from),
+    subject: oneLine(decodeSubject(parsed.subject ?? '', headers)),
+    contentType: headers.first('content-type')?.toLowerCase() ?? 'text/plain',
+    partTypes: parsed.attachments.map((attachment) => attachment.contentType.toLowerCase()),
+    text,
+    html,
+    attachments: parsed.attachments.map(toMailAttachment),
+  };
+}
+
+/**
+ * Reads only the header block, for mail refused before full parsing (too large, too deep, broken):
+ * enough to log it and to tell a machine from a customer. Never throws.
+ */
+export async function readHeadersOnly(raw: Buffer, maxHeaderBytes: number): Promise<MailMessage> {
+  const text = raw.subarray(0, maxHeaderBytes).toString('latin1');
+  const blank = text.search(/\r?\n\r?\n/);
+  const headerBlock = blank === -1 ? text.slice(0, text.lastIndexOf('\n') + 1) : text.slice(0, blank);
+  try {
+    const message = await readMessage(Buffer.from(`${headerBlock}\r\n\r\n`, 'latin1'));
+    return { ...message, text: '', html: null, partTypes: [], attachments: [] };
+  } catch {
+    return { ...EMPTY_MESSAGE, headers: new HeaderList([]) };
+  }
+}
+
+const EMPTY_MESSAGE: Omit<MailMessage, 'headers'> = {
+  messageId: null,
+  fromAddress: null,
+  subject: '',
+  contentType: 'text/plain',
+  partTypes: [],
+  text: '',
+  html: null,
+  attachments: [],
+};
+
+function toMailAttachment(attachment: Attachment): MailAttachment {
+  // The parser swaps a declared application/octet-stream for a guess from the file name; we want what was declared.
+  const declared = attachment.headers.get('content-type') as { value?: string } | undefined;
+  return {
+    filename: attachment.filename ?? null,
+    declaredType: (declared?.value ?? attachment.contentType).toLowerCase().split(';')[0].trim(),
+    contentId: attachment.contentId ? attachment.contentId.replace(/^<|>$/g, '') : null,
+    content: attachment.content,
+  };
+}
+
+function senderAddress(from: AddressObject | undefined): string | null {
+  const address = from?.value.find((entry) => entry.address)?.address;
+  return address ? address.trim().toLowerCase() : null;
+}
+
+/**
+ * Old clients put raw 8-bit GBK or UTF-8 into the Subject without RFC 2047; the parser then shows
+ * mojibake. The raw bytes survive in the header line (read as latin1), so decode them ourselves.
+ */
+function decodeSubject(decoded: string, headers: HeaderList): string {
+  const raw = headers.first('subject');
+  if (raw === null || !/[\x80-\xff]/.test(raw) || /=\?[^?]+\?[bq]\?/i.test(raw)) return decoded;
+  const bytes = Buffer.from(raw, 'latin1');
+  const utf8 = bytes.toString('utf8');
+  return utf8.includes('\ufffd') ? iconv.decode(bytes, 'gb18030') : utf8;
+}
+
+/** Subjects and names may carry CR/LF and control characters: never let them reach logs or replies. */
+export function oneLine(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+}

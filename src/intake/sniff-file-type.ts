@@ -1,0 +1,25 @@
+/** The type a file really is, read from its first bytes: headers and names are the sender's word only. */
+export function sniffFileType(bytes: Buffer): string {
+  const ascii = bytes.subarray(0, 1024).toString('latin1');
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (ascii.startsWith('\x89PNG\r\n\x1a\n')) return 'image/png';
+  if (ascii.includes('%PDF-')) return 'application/pdf';
+  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'image/webp';
+  if (ascii.slice(4, 8) === 'ftyp') return isoMediaType(ascii.slice(8, 12));
+  if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return 'image/gif';
+  if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06')) return 'application/zip';
+  if (ascii.startsWith('Rar!') || ascii.startsWith('7z\xbc\xaf\x27\x1c') || ascii.startsWith('\x1f\x8b')) return 'application/x-archive';
+  if (ascii.startsWith('MZ')) return 'application/x-msdownload';
+  if (ascii.startsWith('\x7fELF')) return 'application/x-executable';
+  if (ascii.startsWith('\xd0\xcf\x11\xe0')) return 'application/x-ole-storage';
+  if (ascii.startsWith('\x78\x9f\x3e\x22')) return 'application/vnd.ms-tnef';
+  if (/^\s*<(!doctype html|html|head|body|script|svg|\?xml)/i.test(ascii)) return 'text/html';
+  return 'application/octet-stream';
+}
+
+function isoMediaType(brand: string): string {
+  if (['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs'].includes(brand)) return 'image/heic';
+  if (['mif1', 'msf1'].includes(brand)) return 'image/heif';
+  if (brand.startsWith('avi')) return 'image/avif';
+  return 'video/mp4';
+}

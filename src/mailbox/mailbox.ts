@@ -1,0 +1,27 @@
+/**
+ * A mailbox the intake cycle drains. Messages are only ever moved out after their outcome is
+ * committed, so every adapter must tolerate being asked to list the same messages again.
+ */
+
+export interface PendingMessage {
+  /** Stable while the message stays where it is: `UIDVALIDITY:UID` for IMAP, the file name for a directory. */
+  key: string;
+  size: number;
+}
+
+export type Destination = 'processed' | 'quarantine';
+
+export interface MailboxSession {
+  /** Every message waiting in the inbox, oldest first (read or unread: staff read the inbox too). */
+  pending(): Promise<PendingMessage[]>;
+  read(message: PendingMessage): Promise<Buffer>;
+  settle(message: PendingMessage, destination: Destination): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Mailbox {
+  /** Opens a session for one intake cycle; a dropped connection surfaces as a rejected promise. */
+  open(): Promise<MailboxSession>;
+  /** Where the mail comes from, for logs (never a password). */
+  readonly description: string;
+}

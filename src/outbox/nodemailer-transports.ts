@@ -1,0 +1,66 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type { MailTransport, OutgoingMail } from './outgoing-mail';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+}
+
+function toNodemailer(mail: OutgoingMail): Mail.Options {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo ?? undefined,
+    references: mail.references,
+    headers: mail.headers,
+    attachments: mail.attachments,
+    // A null reverse-path would be right for pure notifications, but customers may answer us.
+    envelope: { from: mail.from.address, to: mail.to },
+  };
+}
+
+export function createSmtpTransport(settings: SmtpSettings): MailTransport {
+  const transporter = nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  });
+  return {
+    async send(mail) {
+      await transporter.sendMail(toNodemailer(mail));
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/**
+ * The embedded default: each outgoing mail becomes an .eml file named after its Message-ID, so a
+ * resend after a crash overwrites the same file instead of making a second mail.
+ */
+export function createDirectoryTransport(directory: string): MailTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
+  return {
+    async send(mail) {
+      const info = (await composer.sendMail(toNodemailer(mail))) as { message: Buffer };
+      await mkdir(directory, { recursive: true });
+      const name = `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`;
+      const path = join(directory, name);
+      await writeFile(`${path}.tmp`, info.message);
+      await rename(`${path}.tmp`, path);
+    },
+    close: () => composer.close(),
+  };
+}

@@ -1,0 +1,19 @@
+import type { CancellationRequest } from './request-queue';
+
+/** The JSON face of a request for staff tools: document metadata only, never vault ids or bytes. */
+export function requestJson(request: CancellationRequest) {
+  return {
+    reference: request.reference,
+    status: request.status,
+    email: request.email,
+    language: request.language,
+    fields: request.fields,
+    problems: request.problems,
+    senderAuthentication: request.senderAuthentication,
+    subject: request.subject,
+    receivedAt: request.receivedAt,
+    updatedAt: request.updatedAt,
+    idDocuments: request.idDocuments.map(({ vaultId: _vaultId, ...metadata }) => metadata),
+    events: request.events,
+  };
+}

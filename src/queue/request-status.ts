@@ -1,0 +1,8 @@
+import type { RequestProblem } from '../intake/intake-result';
+
+export type RequestStatus = 'needs_info' | 'pending_review' | 'approved' | 'rejected';
+
+/** A request is reviewed only once complete; until then the customer is asked for what is missing. */
+export function statusForProblems(problems: RequestProblem[]): RequestStatus {
+  return problems.length === 0 ? 'pending_review' : 'needs_info';
+}

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  maxRssKb: number;
+  milliseconds: number;
+}
+
+/** Runs the built CLI (npm test builds it first) as a customer or operator would. */
+export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number } = {}): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', join(__dirname, 'report-max-rss.js'), CLI, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', TIME_ZONE: 'UTC', ...options.env },
+      timeout: options.timeoutMs ?? 60_000,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const err = Buffer.concat(stderr).toString('utf8');
+      const rss = /max-rss-kb (\d+)/.exec(err);
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: err.replace(/max-rss-kb \d+\n/, ''),
+        maxRssKb: rss ? Number(rss[1]) : Number.NaN,
+        milliseconds: Date.now() - started,
+      });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}

@@ -1,0 +1,302 @@
+/**
+ * A private Dovecot for tests, per /work/shared/notes/dovecot.md: its own config, directories and
+ * port, so test files can run one each in parallel without touching the system's Dovecot.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs, readFileSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
+
+const execFileAsync = promisify(execFile);
+
+const DOVECOT_BINARY = '/usr/sbin/dovecot';
+const MAIL_USER = 'support@example.test';
+const MAIL_PASSWORD = 'secret';
+const STARTUP_TIMEOUT_MS = 10_000;
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface DovecotServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Appends over IMAP, so the mail gets a UID exactly as delivered mail would. */
+  append(raw: Buffer | string, mailbox?: string, flags?: string[]): Promise<void>;
+  /** Message count of a mailbox (0 when it does not exist). */
+  list(mailbox: string): Promise<number>;
+  /** SIGKILLs the imap processes serving clients: the client sees the socket close without a BYE. */
+  dropConnections(): Promise<void>;
+  /**
+   * SIGSTOPs the imap processes serving clients, so a command sent afterwards stays in flight;
+   * follow with dropConnections() to drop a connection mid-command deterministically.
+   */
+  pauseConnections(): Promise<void>;
+  /** Runs doveadm against this instance (for example `mailbox update --uid-validity`). */
+  doveadm(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startDovecot(): Promise<DovecotServer> {
+  if (!existsSync(DOVECOT_BINARY)) {
+    throw new Error(
+      `${DOVECOT_BINARY} not found: the IMAP tests need a real Dovecot. Install it with ` +
+        '`apt-get update && apt-get install -y dovecot-imapd`.',
+    );
+  }
+  const mailOwner = await lookUpMailOwner();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cancel-desk-dovecot-'));
+  // mkdtemp makes a 0700 root directory; the imap processes run as the dovecot user and the login
+  // processes as dovenull, and both must traverse it to reach the maildir and the sockets.
+  await fs.chmod(dir, 0o755);
+  const maildir = path.join(dir, 'mail');
+  await fs.mkdir(maildir);
+  await fs.chown(maildir, mailOwner.uid, mailOwner.gid);
+
+  const port = await findFreePort();
+  const configPath = path.join(dir, 'dovecot.conf');
+  const baseDir = path.join(dir, 'run');
+  const logPath = path.join(dir, 'dovecot.log');
+  await fs.writeFile(
+    path.join(dir, 'passwd'),
+    `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::\n`,
+  );
+  await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port }));
+
+  try {
+    await execFileAsync(DOVECOT_BINARY, ['-c', configPath]);
+  } catch (error) {
+    throw new Error(`dovecot did not start: ${describeExecError(error)}\n${readLogTail(logPath)}`);
+  }
+  const masterPid = Number(readFileSync(path.join(baseDir, 'master.pid'), 'utf8').trim());
+  const host = '127.0.0.1';
+  try {
+    await waitForPort(host, port, STARTUP_TIMEOUT_MS);
+  } catch (error) {
+    await stopMaster(masterPid);
+    throw new Error(`${(error as Error).message}\n${readLogTail(logPath)}`);
+  }
+
+  const withClient = async <T>(work: (client: ImapFlow) => Promise<T>): Promise<T> => {
+    const client = new ImapFlow({
+      host,
+      port,
+      secure: false,
+      auth: { user: MAIL_USER, pass: MAIL_PASSWORD },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    // Without a listener an 'error' event would crash the test process instead of failing a test.
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+
+  const imapChildPids = (): number[] => childPidsNamed(masterPid, 'imap');
+
+  return {
+    host,
+    port,
+    user: MAIL_USER,
+    password: MAIL_PASSWORD,
+    async append(raw, mailbox = 'INBOX', flags = []) {
+      await withClient(async (client) => {
+        if (mailbox !== 'INBOX') await client.mailboxCreate(mailbox);
+        const appended = await client.append(mailbox, raw, flags);
+        if (!appended) throw new Error(`APPEND to ${mailbox} was refused`);
+      });
+    },
+    async list(mailbox) {
+      return withClient(async (client) => {
+        const folders = await client.list();
+        if (!folders.some((folder) => folder.path === mailbox)) return 0;
+        const status = await client.status(mailbox, { messages: true });
+        if (!status) throw new Error(`STATUS ${mailbox} was refused`);
+        return status.messages ?? 0;
+      });
+    },
+    async dropConnections() {
+      const pids = imapChildPids();
+      for (const pid of pids) signal(pid, 'SIGKILL');
+      await waitUntilGone(pids, SHUTDOWN_TIMEOUT_MS);
+    },
+    async pauseConnections() {
+      for (const pid of imapChildPids()) signal(pid, 'SIGSTOP');
+    },
+    async doveadm(...args) {
+      const { stdout } = await execFileAsync('doveadm', ['-c', configPath, ...args]);
+      return stdout;
+    },
+    async stop() {
+      // A SIGSTOPped child ignores the master's SIGTERM and would keep the master waiting.
+      for (const pid of imapChildPids()) signal(pid, 'SIGKILL');
+      await stopMaster(masterPid);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function renderConfig(paths: { dir: string; baseDir: string; logPath: string; maildir: string; port: number }): string {
+  const { dir, baseDir, logPath, maildir, port } = paths;
+  return `
+protocols = imap
+listen = 127.0.0.1
+instance_name = cancel-desk-test-${path.basename(dir)}
+base_dir = ${baseDir}
+state_dir = ${path.join(dir, 'state')}
+log_path = ${logPath}
+default_internal_user = dovecot
+default_login_user = dovenull
+first_valid_uid = 1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:${maildir}/%u
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+passdb {
+  driver = passwd-file
+  args = ${path.join(dir, 'passwd')}
+}
+userdb {
+  driver = passwd-file
+  args = ${path.join(dir, 'passwd')}
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+`;
+}
+
+async function lookUpMailOwner(): Promise<{ uid: number; gid: number }> {
+  const line = (await fs.readFile('/etc/passwd', 'utf8')).split('\n').find((entry) => entry.startsWith('dovecot:'));
+  if (!line) {
+    throw new Error('No `dovecot` system user: reinstall with `apt-get install -y dovecot-imapd`.');
+  }
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (connected) return;
+    if (Date.now() > deadline) throw new Error(`dovecot did not listen on ${host}:${port} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** Reads /proc rather than shelling out to pgrep, and only this instance's children. */
+function childPidsNamed(parentPid: number, name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we were looking
+    }
+    // The command name is parenthesised and may itself contain spaces or parentheses.
+    const nameEnd = stat.lastIndexOf(')');
+    const command = stat.slice(stat.indexOf('(') + 1, nameEnd);
+    const parent = Number(stat.slice(nameEnd + 2).split(' ')[1]);
+    if (parent === parentPid && command === name) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+async function stopMaster(masterPid: number): Promise<void> {
+  signal(masterPid, 'SIGTERM');
+  try {
+    await waitUntilGone([masterPid], SHUTDOWN_TIMEOUT_MS);
+  } catch {
+    signal(masterPid, 'SIGKILL');
+    await waitUntilGone([masterPid], SHUTDOWN_TIMEOUT_MS);
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A killed child stays a zombie until the master reaps it; it no longer holds any socket.
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isAlive)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.join(', ')} still running after ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+function readLogTail(logPath: string): string {
+  try {
+    return readFileSync(logPath, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no dovecot log)';
+  }
+}
+
+function describeExecError(error: unknown): string {
+  const { message, stderr } = error as { message: string; stderr?: string };
+  return stderr ? stderr.trim() : message;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -32,6 +32,7 @@ export interface App {
 export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
+  vault?: Vault;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -41,7 +42,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
   const db: Db = openDatabase(join(config.dataDir, 'cancel-desk.db'));
   const queue = new RequestQueue(db, clock, config.mailFrom.address.split('@')[1]);
-  const vault = createFileVault(join(config.dataDir, 'vault'), vaultKey);
+  const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
   const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
   const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
   const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone };

@@ -33,7 +33,7 @@ const commands: Record<string, Command> = {
   poll: (_args, config) => withApp(config, async (app) => {
     await app.drainInbox();
     const flushed = await app.flushOutbox();
-    return flushed.failed > 0 ? 1 : 0;
+    return flushed.sendFailed > 0 ? 1 : 0;
   }),
   queue: queueCommand,
   'verify-receipt': verifyReceiptCommand,

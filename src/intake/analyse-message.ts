@@ -39,7 +39,7 @@ export async function analyseMessage(raw: Buffer, policy: IntakePolicy, today: s
 
   const ownText = ownWords(message.text);
   const words = `${message.subject}\n${ownText}`;
-  const reference = findRequestReference(message.subject, message.text);
+  const reference = findRequestReference(message.subject, `${message.text}\n${returnedHeaders(message)}`);
   const kind = classifyMessage(message, policy.ownAddresses, reference !== null || asksToCloseAccount(words));
   const isRequest = kind === 'cancellation_request' && fullyParsed;
 
@@ -97,6 +97,14 @@ function isAddress(address: string | null): address is string {
 
 function isReplyable(address: string | null, ownAddresses: string[]): boolean {
   return isAddress(address) && !MACHINE_LOCAL_PART.test(address.split('@')[0]) && !ownAddresses.includes(address);
+}
+
+/** A bounce carries the headers of the mail that bounced, ours with its reference among them. */
+function returnedHeaders(message: MailMessage): string {
+  return message.attachments
+    .filter((attachment) => /^(?:text\/rfc822-headers|message\/rfc822|message\/global-headers)$/.test(attachment.declaredType))
+    .map((attachment) => attachment.content.subarray(0, 65536).toString('utf8'))
+    .join('\n');
 }
 
 function repliesTo(message: MailMessage): string[] {

@@ -6,18 +6,18 @@
 const ACCOUNT_EN = '(?:account|acct|membership|e-?sim account|mobile account|user account)';
 
 const ASKS_EN = [
-  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b`, 'i'),
+  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b(?!['’]s)`, 'i'),
   new RegExp(`\\b${ACCOUNT_EN}\\s+(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation|removal)\\b`, 'i'),
   new RegExp(`\\b(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation) of (?:(?:my|our|the|this)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b`, 'i'),
-  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate)\\s+(?:it|everything)\\b.{0,40}\\b${ACCOUNT_EN}\\b`, 'i'),
 ];
 
-const ACCOUNT_ZH = '(?:账号|帐号|账户|帐户|帳號|帳戶|用户|用戶|会员|會員|号码|號碼|手机号|eSIM|ESIM|esim)';
+/** The account itself, not something on it: 取消会员自动续费 and 取消手机号上的漫游 are about add-ons. */
+const ACCOUNT_ZH = '(?:账号|帐号|账户|帐户|帳號|帳戶|用户|用戶|会员|會員|号码|號碼|手机号|eSIM|ESIM|esim)(?![的上里中]|自动|续费|續費|套餐|业务|業務)';
 
 const ASKS_ZH = [
   /注销|销户|销号|注消|註銷|銷戶|銷號/,
   new RegExp(`(?:关闭|删除|停用|取消|撤销|关掉|關閉|刪除|停用)(?:我的|本人的?|该|这个|此)?${ACCOUNT_ZH}`),
-  new RegExp(`${ACCOUNT_ZH}(?:关闭|删除|停用|撤销|關閉|刪除)`),
+  new RegExp(`${ACCOUNT_ZH}(?:关闭|删除|停用|撤销|關閉|刪除)(?!了)`),
 ];
 
 /** "只是退订流量包，不是注销账号": a request named only to be denied is no request. */
@@ -33,7 +33,11 @@ const THREATENS = [
   /您的(?:账号|帐号|账户|帐户|邮箱)[^。！？\n]{0,20}(?:将|已|即将|会)(?:被)?/,
 ];
 
-const FIRST_PERSON = [/\b(?:my|our)\s+(?:[\w-]+\s+)?(?:account|login|username)\b/i, /\bI (?:want|would like|wish|need|request)\b/i, /(?:我的|本人|我要|我想|申请)/];
+const FIRST_PERSON = [
+  /\bmy\s+(?:[\w-]+\s+)?(?:account|login|username)\b/i,
+  /\bI (?:want|would like|wish|need|request)\b/i,
+  /我的|我要|我想|我需要|我申请|本人(?:申请|要求|的)|请(?:帮我|为我|给我)|麻烦/,
+];
 
 export function asksToCloseAccount(text: string): boolean {
   const words = DENIED.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);

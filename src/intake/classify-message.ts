@@ -2,7 +2,7 @@ import type { MessageKind } from './intake-result';
 import type { MailMessage } from './read-message';
 
 const OUT_OF_OFFICE_SUBJECT =
-  /^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|auto:|out of (?:the )?office|ooo\b|away from (?:the )?office|on vacation|on leave|自动回复|自動回覆|自动答复|休假|不在办公室|外出)/i;
+  /^[\s【\[(（]*(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|auto:|out of (?:the )?office|ooo\b|away from (?:the )?office|on vacation|on leave|自动回复|自動回覆|自动答复|休假|不在办公室)/i;
 
 const MACHINE_SENDER = /^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 

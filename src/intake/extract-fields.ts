@@ -36,9 +36,12 @@ export function extractFields(ownText: string, subject: string, today: string): 
   return { username, reason, registrationDate: date.value, registrationDateAmbiguous: date.ambiguous };
 }
 
-/** Markup never reaches a field, whatever the body claimed to be. */
+/**
+ * Markup never reaches a field, whatever the body claimed to be: tags go, even one left open to the
+ * end of its line. `<river@example.com>` is an address, not a tag.
+ */
 function normalise(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\r/g, '');
+  return text.replace(/\r/g, '').replace(/<(?![^<>\n]*@)[a-z/!?][^<>\n]*(?:>|$)/gim, ' ');
 }
 
 /**
@@ -122,7 +125,7 @@ const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“�
 
 function cleanUsername(value: string): string | null {
   const phone = PHONE.exec(value.trim());
-  const token = phone ? phone[0].replace(/[\s-]/g, '') : (value.trim().split(/[\s,，;；。、]+/)[0] ?? '');
+  const token = phone ? phone[0].replace(/[\s-]/g, '') : (value.trim().replace(/^["'“‘「『《<(\[【（]+/, '').split(/[\s,，;；。、(（]+/)[0] ?? '');
   const username = token.replace(SURROUNDING, '');
   if (username.length === 0 || username.length > MAX_USERNAME) return null;
   if (!USERNAME.test(username) || !/[\p{L}\p{N}]/u.test(username)) return null;
@@ -162,11 +165,16 @@ function cleanReason(value: string): string | null {
   return reason.length > 0 ? reason : null;
 }
 
-const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we)|since (?:i|we))\b|因为|由于)[^.!?。！？\n]*/i;
+const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we)|since (?:i|we))\b|因为|由于)/i;
+/** A sentence ends at 。！？ or at . ! ? before a capital or the end, so "e.g. 100 USD" stays whole. */
+const PROSE_SENTENCE_END = /[。！？\n]|[.!?](?=\s+[A-Z]|\s*$)/;
 
 function reasonInProse(text: string): string | null {
-  const match = REASON_IN_PROSE.exec(text);
-  return match ? cleanReason(match[0]) : null;
+  const start = REASON_IN_PROSE.exec(text);
+  if (!start) return null;
+  const rest = text.slice(start.index);
+  const end = PROSE_SENTENCE_END.exec(rest.slice(start[0].length));
+  return cleanReason(end ? rest.slice(0, start[0].length + end.index) : rest);
 }
 
 const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|注册|開戶|开户|开通|入网|办理/i;

@@ -41,16 +41,17 @@ export function findIdDocuments(
   html: string | null,
   maxBytes: number,
 ): IdDocumentWithContent[] {
+  const referenced = contentIdsReferencedBy(html);
   return attachments
-    .filter((attachment) => !isReferencedFromHtml(attachment, html))
+    .filter((attachment) => attachment.contentId === null || !referenced.has(attachment.contentId.toLowerCase()))
     .filter((attachment) => !NOT_DOCUMENTS.some((pattern) => pattern.test(attachment.declaredType)))
     .filter((attachment) => !OWN_RECEIPT.test(safeFilename(attachment.filename)))
     .map((attachment) => describeDocument(attachment, maxBytes));
 }
 
-function isReferencedFromHtml(attachment: MailAttachment, html: string | null): boolean {
-  if (!attachment.contentId || !html) return false;
-  return html.toLowerCase().includes(`cid:${attachment.contentId.toLowerCase()}`);
+/** Logos and signature pictures are shown by the HTML body through cid: links. */
+function contentIdsReferencedBy(html: string | null): Set<string> {
+  return new Set(Array.from((html ?? '').matchAll(/cid:([^"'\s)>]+)/gi), (match) => match[1].toLowerCase()));
 }
 
 function describeDocument(attachment: MailAttachment, maxBytes: number): IdDocumentWithContent {

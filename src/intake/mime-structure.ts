@@ -1,22 +1,27 @@
 import type { IntakeLimits } from './intake-policy';
 
-export type StructureProblem = 'message_too_large' | 'header_too_large' | 'mime_too_deep' | 'too_many_parts';
+export type StructureProblem = 'message_too_large' | 'header_too_large' | 'mime_too_deep' | 'too_many_parts' | 'malformed_mime';
 
-const BOUNDARY = /boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))/i;
+const BOUNDARY = /(?:^|[;\s])boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))/i;
 
 /**
  * Walks the raw MIME tree line by line before the real parser sees it, so that hostile shapes
  * (1000-level nesting, thousands of parts, megabyte headers) are refused in linear time with a
- * precise reason instead of surfacing as a parser exception or a memory spike.
+ * precise reason instead of surfacing as a parser exception or a memory spike. It also catches
+ * what the parser silently papers over: a multipart never closed (a truncated mail, its last
+ * attachment cut short) and base64 that is not base64.
  */
 export function checkMimeStructure(raw: Buffer, limits: IntakeLimits): StructureProblem | null {
   if (raw.length > limits.maxMessageBytes) return 'message_too_large';
   const text = raw.toString('latin1');
-  const boundaries: string[] = [];
+  /** Open multiparts by boundary, and embedded messages (null), innermost last. */
+  const levels: (string | null)[] = [];
   let inHeader = true;
   let headerBytes = 0;
   let contentType = '';
-  let lastHeaderWasContentType = false;
+  let encoding = '';
+  let lastHeader = '';
+  let inBase64Body = false;
   let parts = 1;
 
   let start = 0;
@@ -32,51 +37,60 @@ export function checkMimeStructure(raw: Buffer, limits: IntakeLimits): Structure
       if (line === '') {
         inHeader = false;
         const nested = nestedStructure(contentType);
-        if (nested === 'message') inHeader = true;
-        else if (nested !== null) {
-          boundaries.push(nested);
-          if (boundaries.length > limits.maxMimeDepth) return 'mime_too_deep';
+        if (nested === 'no_boundary') return 'malformed_mime';
+        inBase64Body = nested === null && /^content-transfer-encoding\s*:\s*base64\s*$/i.test(encoding);
+        if (nested !== null) {
+          levels.push(nested === 'message' ? null : nested);
+          if (levels.length > limits.maxMimeDepth) return 'mime_too_deep';
+          inHeader = nested === 'message';
         }
         headerBytes = 0;
         contentType = '';
+        encoding = '';
         continue;
       }
       if (/^[ \t]/.test(line)) {
-        if (lastHeaderWasContentType) contentType += line;
+        if (lastHeader === 'content-type') contentType += line;
+        if (lastHeader === 'content-transfer-encoding') encoding += line;
       } else {
-        lastHeaderWasContentType = /^content-type\s*:/i.test(line);
-        if (lastHeaderWasContentType) contentType = line;
+        lastHeader = line.slice(0, line.indexOf(':')).trim().toLowerCase();
+        if (lastHeader === 'content-type') contentType = line;
+        if (lastHeader === 'content-transfer-encoding') encoding = line;
       }
       continue;
     }
 
-    if (!line.startsWith('--') || boundaries.length === 0) continue;
+    if (inBase64Body && !line.startsWith('--') && !BASE64_LINE.test(line)) return 'malformed_mime';
+    if (!line.startsWith('--') || levels.length === 0) continue;
     const delimiter = line.trimEnd();
-    for (let level = boundaries.length - 1; level >= 0; level--) {
-      const boundary = `--${boundaries[level]}`;
+    for (let level = levels.length - 1; level >= 0; level--) {
+      if (levels[level] === null) continue;
+      const boundary = `--${levels[level]}`;
       if (delimiter === boundary) {
-        boundaries.length = level + 1;
+        levels.length = level + 1;
         parts++;
         if (parts > limits.maxMimeParts) return 'too_many_parts';
         inHeader = true;
-        lastHeaderWasContentType = false;
+        lastHeader = '';
         break;
       }
       if (delimiter === `${boundary}--`) {
-        boundaries.length = level;
+        levels.length = level;
+        inBase64Body = false;
         break;
       }
     }
   }
-  return null;
+  return levels.some((level) => level !== null) ? 'malformed_mime' : null;
 }
 
+const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}[ \t]*$/;
+
 /** A multipart's boundary, 'message' for an embedded message whose body is another header block, else null. */
-function nestedStructure(contentType: string): string | 'message' | null {
+function nestedStructure(contentType: string): string | 'message' | 'no_boundary' | null {
   const value = contentType.replace(/^content-type\s*:/i, '').trim().toLowerCase();
-  if (value.startsWith('message/rfc822') || value.startsWith('message/global')) return 'message';
+  if (value === 'message/rfc822' || value.startsWith('message/rfc822;') || value.startsWith('message/global')) return 'message';
   if (!value.startsWith('multipart/')) return null;
   const match = BOUNDARY.exec(contentType);
-  const boundary = match ? (match[1] ?? match[2]) : '';
-  return boundary ? boundary : null;
+  return (match ? (match[1] ?? match[2]) : '') || 'no_boundary';
 }

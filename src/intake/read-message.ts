@@ -18,7 +18,7 @@ export interface MailMessage {
   subject: string;
   /** The top-level Content-Type value and parameters, lower-case. */
   contentType: string;
-  /** Content types of every part parsed as an attachment, including machine report parts. */
+  /** Content types declared anywhere in the MIME tree, including report parts the parser folds into the text. */
   partTypes: string[];
   /** The readable body: the text part, else the HTML part read as text. */
   text: string;
@@ -57,7 +57,7 @@ export async function readMessage(raw: Buffer): Promise<MailMessage> {
     fromAddress: senderAddress(parsed.from),
     subject: oneLine(decodeSubject(parsed.subject ?? '', headers)),
     contentType: headers.first('content-type')?.toLowerCase() ?? 'text/plain',
-    partTypes: parsed.attachments.map((attachment) => attachment.contentType.toLowerCase()),
+    partTypes: declaredContentTypes(raw),
     text,
     html,
     attachments: parsed.attachments.map(toMailAttachment),
@@ -90,6 +90,11 @@ const EMPTY_MESSAGE: Omit<MailMessage, 'headers'> = {
   html: null,
   attachments: [],
 };
+
+function declaredContentTypes(raw: Buffer): string[] {
+  const types = raw.toString('latin1').matchAll(/^content-type:[ \t]*([\w!#$&^.+-]+\/[\w!#$&^.+-]+)/gim);
+  return [...new Set(Array.from(types, (match) => match[1].toLowerCase()))];
+}
 
 function toMailAttachment(attachment: Attachment): MailAttachment {
   // The parser swaps a declared application/octet-stream for a guess from the file name; we want what was declared.

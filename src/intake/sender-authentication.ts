@@ -18,8 +18,15 @@ export function senderAuthentication(authenticationResults: string[], trustedAut
   return 'none';
 }
 
+/** Comments nest (RFC 5322), and a result hidden inside one must not count. */
 function withoutComments(value: string): string {
-  return value.replace(/\([^()]*\)/g, ' ');
+  let previous: string;
+  let current = value;
+  do {
+    previous = current;
+    current = current.replace(/\([^()]*\)/g, ' ');
+  } while (current !== previous);
+  return current;
 }
 
 function authservId(header: string): string {

@@ -13,7 +13,7 @@ export interface OutboxDependencies {
 
 export interface FlushSummary {
   sent: number;
-  failed: number;
+  sendFailed: number;
 }
 
 const BATCH = 100;
@@ -28,7 +28,7 @@ export function retryDelayMs(attempts: number): number {
  * again with the same Message-ID (at least once), never loses it.
  */
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
-  const summary: FlushSummary = { sent: 0, failed: 0 };
+  const summary: FlushSummary = { sent: 0, sendFailed: 0 };
   for (const message of deps.queue.dueMail(BATCH)) {
     if (shouldStop()) break;
     try {
@@ -37,7 +37,7 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
       const retryAt = new Date(deps.clock.now().getTime() + retryDelayMs(message.attempts));
       deps.queue.markFailed(message, (error as Error).message, retryAt);
       deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: (error as Error).message });
-      summary.failed++;
+      summary.sendFailed++;
       // The server is most likely down: the rest waits for the next flush rather than timing out one by one.
       break;
     }

@@ -2,7 +2,7 @@
  * A private Dovecot for tests, per /work/shared/notes/dovecot.md: its own config, directories and
  * port, so test files can run one each in parallel without touching the system's Dovecot.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -61,23 +61,31 @@ export async function startDovecot(): Promise<DovecotServer> {
   const logPath = path.join(dir, 'dovecot.log');
   await fs.writeFile(
     path.join(dir, 'passwd'),
-    `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::\n`,
+    `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::nodelay=yes\n`,
   );
   await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port }));
 
-  try {
-    await execFileAsync(DOVECOT_BINARY, ['-c', configPath]);
-  } catch (error) {
-    throw new Error(`dovecot did not start: ${describeExecError(error)}\n${readLogTail(logPath)}`);
+  const startupErrorPath = path.join(dir, 'startup.err');
+  const exitCode = await runDaemonising(DOVECOT_BINARY, ['-c', configPath], startupErrorPath);
+  if (exitCode !== 0) {
+    const startupError = readFileSync(startupErrorPath, 'utf8').trim();
+    const log = readLogTail(logPath);
+    await fs.rm(dir, { recursive: true, force: true });
+    throw new Error(`dovecot exited with ${exitCode}: ${startupError}\n${log}`);
   }
-  const masterPid = Number(readFileSync(path.join(baseDir, 'master.pid'), 'utf8').trim());
   const host = '127.0.0.1';
+  let masterPid: number | undefined;
   try {
+    // The daemonising parent exits before the master has written its pid file.
+    masterPid = await waitForPidFile(path.join(baseDir, 'master.pid'), STARTUP_TIMEOUT_MS);
     await waitForPort(host, port, STARTUP_TIMEOUT_MS);
   } catch (error) {
-    await stopMaster(masterPid);
-    throw new Error(`${(error as Error).message}\n${readLogTail(logPath)}`);
+    const log = readLogTail(logPath);
+    if (masterPid) await stopMaster(masterPid);
+    await fs.rm(dir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}\n${log}`);
   }
+  const runningMasterPid = masterPid;
 
   const withClient = async <T>(work: (client: ImapFlow) => Promise<T>): Promise<T> => {
     const client = new ImapFlow({
@@ -98,7 +106,7 @@ export async function startDovecot(): Promise<DovecotServer> {
     }
   };
 
-  const imapChildPids = (): number[] => childPidsNamed(masterPid, 'imap');
+  const imapChildPids = (): number[] => childPidsNamed(runningMasterPid, 'imap');
 
   return {
     host,
@@ -136,7 +144,7 @@ export async function startDovecot(): Promise<DovecotServer> {
     async stop() {
       // A SIGSTOPped child ignores the master's SIGTERM and would keep the master waiting.
       for (const pid of imapChildPids()) signal(pid, 'SIGKILL');
-      await stopMaster(masterPid);
+      await stopMaster(runningMasterPid);
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
@@ -158,6 +166,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 mail_location = maildir:${maildir}/%u
 namespace inbox {
   inbox = yes
@@ -205,6 +214,20 @@ function findFreePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+async function waitForPidFile(pidPath: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const pid = Number(readFileSync(pidPath, 'utf8').trim());
+      if (pid > 0) return pid;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`dovecot wrote no ${pidPath} within ${timeoutMs} ms`);
+    await sleep(10);
+  }
 }
 
 async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
@@ -292,9 +315,21 @@ function readLogTail(logPath: string): string {
   }
 }
 
-function describeExecError(error: unknown): string {
-  const { message, stderr } = error as { message: string; stderr?: string };
-  return stderr ? stderr.trim() : message;
+/**
+ * The daemonised master keeps the stdio it inherited, so waiting for piped output to end (as
+ * execFile does) would wait for the whole server to stop: send stderr to a file, wait for the exit.
+ */
+async function runDaemonising(command: string, args: string[], stderrPath: string): Promise<number> {
+  const stderr = await fs.open(stderrPath, 'w');
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const child = spawn(command, args, { stdio: ['ignore', stderr.fd, stderr.fd] });
+      child.once('error', reject);
+      child.once('exit', (code, signalName) => resolve(code ?? (signalName ? 128 : 1)));
+    });
+  } finally {
+    await stderr.close();
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,0 +1,272 @@
+import { ImapFlow, type ImapFlowError } from 'imapflow';
+import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  processedMailbox: string;
+  quarantineMailbox: string;
+  tlsRejectUnauthorized: boolean;
+}
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ImapTimeouts {
+  /**
+   * How long a command may go without any byte from the server before the session is failed.
+   * Between commands imapflow keeps the connection alive with IDLE, so this only bounds a server
+   * (or a network path) that went silent without closing the socket.
+   */
+  socketTimeoutMs: number;
+  /** DNS, TCP and TLS together. */
+  connectionTimeoutMs: number;
+}
+
+const DEFAULT_TIMEOUTS: ImapTimeouts = { socketTimeoutMs: 60_000, connectionTimeoutMs: 30_000 };
+
+/** A key from before the mailbox's UIDVALIDITY changed: its UID may now name another message. */
+export class StaleMessageKeyError extends Error {
+  readonly code = 'StaleMessageKey';
+}
+
+export class ImapConnectionLostError extends Error {
+  readonly code = 'ImapConnectionLost';
+}
+
+export function createImapMailbox(
+  settings: ImapSettings,
+  log: Logger,
+  timeouts: Partial<ImapTimeouts> = {},
+): Mailbox {
+  const folders = [settings.mailbox, settings.processedMailbox, settings.quarantineMailbox];
+  if (new Set(folders).size !== folders.length) {
+    // A settle into the inbox itself would leave the message listed forever.
+    throw new Error(`mailbox, processedMailbox and quarantineMailbox must differ (got ${folders.join(', ')})`);
+  }
+  const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  const scheme = settings.secure ? 'imaps' : 'imap';
+  const description = `${scheme}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
+
+  return {
+    description,
+    async open(): Promise<MailboxSession> {
+      const client = new ImapFlow({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        auth: { user: settings.user, pass: settings.password },
+        tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
+        logger: false,
+        socketTimeout: socketTimeoutMs,
+        connectionTimeout: connectionTimeoutMs,
+      });
+      const connection = watchConnection(client, description, log);
+      let step = 'connecting';
+      try {
+        await client.connect();
+        step = 'creating the processed and quarantine folders';
+        await createMissingFolders(client, [settings.processedMailbox, settings.quarantineMailbox], log);
+        step = `selecting ${settings.mailbox}`;
+        const selected = await client.mailboxOpen(settings.mailbox);
+        log.info('imap.session_opened', {
+          mailbox: description,
+          uidValidity: selected.uidValidity.toString(),
+          messages: selected.exists,
+        });
+      } catch (error) {
+        connection.closingOnPurpose = true;
+        client.close();
+        throw new Error(`could not open ${description} (${step}): ${describeImapError(error)}`, { cause: error });
+      }
+      return createSession(client, connection, settings, description, log);
+    },
+  };
+}
+
+interface ConnectionWatch {
+  /** Rejects once the connection closes without close() having been asked for. */
+  lost: Promise<never>;
+  lostError: Error | undefined;
+  closingOnPurpose: boolean;
+}
+
+function watchConnection(client: ImapFlow, description: string, log: Logger): ConnectionWatch {
+  let rejectLost: (error: Error) => void = () => undefined;
+  const watch: ConnectionWatch = {
+    lost: new Promise<never>((_, reject) => {
+      rejectLost = reject;
+    }),
+    lostError: undefined,
+    closingOnPurpose: false,
+  };
+  // Nobody may be awaiting it (the loss can happen between commands); the next command sees lostError.
+  watch.lost.catch(() => undefined);
+  let cause: Error | undefined;
+  // imapflow emits 'error' at most once and then closes; without a listener it would crash the process.
+  client.on('error', (error: Error) => {
+    cause = error;
+  });
+  client.on('close', () => {
+    if (watch.closingOnPurpose) return;
+    const reason = cause?.message ?? client.byeReason ?? 'socket closed by the server or the network';
+    watch.lostError = new ImapConnectionLostError(`connection to ${description} lost: ${reason}`, { cause });
+    log.warn('imap.connection_lost', { mailbox: description, reason });
+    rejectLost(watch.lostError);
+  });
+  return watch;
+}
+
+async function createMissingFolders(client: ImapFlow, paths: string[], log: Logger): Promise<void> {
+  const existing = new Set((await client.list()).map((folder) => folder.path));
+  for (const folderPath of paths) {
+    if (existing.has(folderPath)) continue;
+    // imapflow answers a NO [ALREADYEXISTS] with created: false, so a concurrent creator is harmless.
+    const result = await client.mailboxCreate(folderPath);
+    if (result?.created) log.info('imap.folder_created', { folder: result.path });
+  }
+}
+
+function createSession(
+  client: ImapFlow,
+  connection: ConnectionWatch,
+  settings: ImapSettings,
+  description: string,
+  log: Logger,
+): MailboxSession {
+  let closed = false;
+
+  /**
+   * imapflow resolves undefined or false instead of rejecting for several commands once the
+   * connection is gone (search() after a drop resolves undefined), and a command sent just as the
+   * socket dies could wait for the socket timeout: racing the 'close' event turns both into a
+   * rejection as soon as the loss is known.
+   */
+  const guarded = async <T>(operation: () => Promise<T>): Promise<T> => {
+    if (closed) throw new Error(`session on ${description} is closed`);
+    if (connection.lostError) throw connection.lostError;
+    try {
+      return await Promise.race([operation(), connection.lost]);
+    } catch (error) {
+      throw connection.lostError ?? error;
+    }
+  };
+
+  const currentUidValidity = (): bigint => {
+    if (!client.mailbox) throw connection.lostError ?? new Error(`${settings.mailbox} is no longer selected`);
+    return client.mailbox.uidValidity;
+  };
+
+  /** The UID of a key that belongs to the UIDVALIDITY of this session, never one from before a reset. */
+  const uidOf = (message: PendingMessage): number => {
+    const { uidValidity, uid } = parseKey(message.key);
+    const current = currentUidValidity();
+    if (uidValidity !== current) {
+      throw new StaleMessageKeyError(
+        `message ${message.key} was listed under UIDVALIDITY ${uidValidity} but ${settings.mailbox} now has ` +
+          `${current}; its UID may name another message, list the mailbox again`,
+      );
+    }
+    return uid;
+  };
+
+  const isStillInMailbox = async (uid: number): Promise<boolean> => {
+    await client.noop();
+    const found = await client.search({ uid: String(uid) }, { uid: true });
+    if (!Array.isArray(found)) throw new Error(`UID SEARCH UID ${uid} in ${settings.mailbox} failed`);
+    return found.includes(uid);
+  };
+
+  return {
+    pending: () =>
+      guarded(async () => {
+        const uidValidity = currentUidValidity();
+        // Dovecot answers SEARCH from the session's last synced view: without the NOOP, mail that
+        // arrived or that staff moved away since the previous command is missing or still listed.
+        await client.noop();
+        const uids = await client.search({ all: true }, { uid: true });
+        if (!Array.isArray(uids)) throw new Error(`UID SEARCH ALL in ${settings.mailbox} failed`);
+        if (uids.length === 0) return [];
+        // A closed range without '*', filtered to what SEARCH found: "n:*" always matches the
+        // highest UID, even when nothing is at or above n.
+        const listed = new Set(uids);
+        const rows = await client.fetchAll(
+          `${uids[0]}:${uids[uids.length - 1]}`,
+          { uid: true, size: true },
+          { uid: true },
+        );
+        return rows
+          .filter((row) => listed.has(row.uid))
+          .sort((a, b) => a.uid - b.uid)
+          .map((row) => ({ key: `${uidValidity}:${row.uid}`, size: row.size ?? 0 }));
+      }),
+
+    read: (message) =>
+      guarded(async () => {
+        const uid = uidOf(message);
+        // fetchOne asks for BODY.PEEK[], so reading does not set \Seen for the staff who share the inbox.
+        const fetched = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        if (!fetched || !fetched.source) {
+          throw new Error(`message ${message.key} is no longer in ${settings.mailbox}`);
+        }
+        return fetched.source;
+      }),
+
+    settle: (message, destination: Destination) =>
+      guarded(async () => {
+        const uid = uidOf(message);
+        const folder = destination === 'processed' ? settings.processedMailbox : settings.quarantineMailbox;
+        // Without the MOVE capability imapflow copies, flags \Deleted and expunges (UID EXPUNGE
+        // when UIDPLUS is there, a plain EXPUNGE of every \Deleted message otherwise).
+        const moved = await client.messageMove(String(uid), folder, { uid: true });
+        if (!moved) throw new Error(`moving message ${message.key} to ${folder} was refused`);
+        if (!moved.uidMap?.has(uid)) {
+          // A UID MOVE of a UID that is gone answers OK with nothing moved; with UIDPLUS the
+          // missing COPYUID entry says so. Without UIDPLUS there is no COPYUID at all, and a
+          // message that is no longer listed is taken as moved.
+          if (client.capabilities.has('UIDPLUS')) {
+            throw new Error(`message ${message.key} is no longer in ${settings.mailbox}`);
+          }
+          if (await isStillInMailbox(uid)) {
+            throw new Error(`message ${message.key} is still in ${settings.mailbox} after moving it to ${folder}`);
+          }
+        }
+        log.info('imap.message_settled', { mailbox: description, key: message.key, folder });
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      connection.closingOnPurpose = true;
+      if (client.usable) {
+        try {
+          await client.logout();
+        } catch (error) {
+          log.warn('imap.logout_failed', { mailbox: description, reason: (error as Error).message });
+        }
+      }
+      // logout() leaves the socket open when it fails; close() is a no-op when it is already gone.
+      client.close();
+    },
+  };
+}
+
+function parseKey(key: string): { uidValidity: bigint; uid: number } {
+  const match = /^(\d+):(\d+)$/.exec(key);
+  if (!match) throw new Error(`"${key}" is not an IMAP message key (UIDVALIDITY:UID)`);
+  return { uidValidity: BigInt(match[1]), uid: Number(match[2]) };
+}
+
+/** imapflow's own message is often just "Command failed"; the server's answer says why. */
+function describeImapError(error: unknown): string {
+  const { message, command, responseText } = error as ImapFlowError;
+  const what = command ? `${command}: ${message}` : message;
+  return responseText ? `${what} (${responseText})` : what;
+}

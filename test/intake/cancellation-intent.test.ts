@@ -1,0 +1,105 @@
+import { asksToCloseAccount } from '../../src/intake/cancellation-intent';
+
+// The input is the subject plus the customer's own words (quotes and signatures already removed).
+const words = (subject: string, body: string) => `${subject}\n${body}`;
+
+describe('asksToCloseAccount', () => {
+  describe('customers asking to close their account', () => {
+    test.each([
+      ['Please close my account.'],
+      ['Hi, I would like to cancel my account, username river.song42.'],
+      ['Please delete my user account and all data you hold about me.'],
+      ['Could you deactivate my account? I no longer use it.'],
+      ['I want to terminate my membership effective today.'],
+      ['Please close my Example Mobile account, thanks'],
+      ['I am writing to request the closure of my account.'],
+    ])('recognises "%s"', (text) => {
+      expect(asksToCloseAccount(text)).toBe(true);
+    });
+
+    test.each([
+      ['Account closure request – river.song42', ''],
+      ['Account deletion', 'Username: river.song42\nRegistered on: 1 June 2020'],
+      ['申请注销', '用户名：zhangwei88\n注册时间：2019年3月5日'],
+      ['', '您好，请帮我注销账号，谢谢。'],
+      ['', '我想关闭我的账号。'],
+      ['', '请删除我的账户和所有个人信息。'],
+      ['销户申请', '本人申请销户。'],
+      ['', '麻烦帮我把帐号停用，不再使用了。'],
+      ['', '請幫我註銷帳號'.replace('註銷', '注销')],
+    ])('recognises subject "%s" with body "%s"', (subject, body) => {
+      expect(asksToCloseAccount(words(subject, body))).toBe(true);
+    });
+  });
+
+  describe('phishing and notices about closing *your* account', () => {
+    test.each([
+      ['Your account will be closed within 24 hours unless you verify your identity. To stop the account closure, click below.'],
+      ['We received a request to close your account. If this was not you, verify your account here.'],
+      ['您的账号将于24小时内被注销，请立即点击链接验证身份。'],
+    ])('does not take "%s" as a request', (text) => {
+      expect(asksToCloseAccount(text)).toBe(false);
+    });
+
+    it('does not take a phishing mail that says "如非本人操作" as a request', () => {
+      // "如非本人操作" (if this was not you) is boilerplate in Chinese security notices, not the customer speaking.
+      expect(asksToCloseAccount('【安全提醒】您的账号存在异常登录，将在24小时内被注销。如非本人操作，请点击链接验证身份。')).toBe(false);
+    });
+
+    it('does not take a phishing mail that names "our account security team" as a request', () => {
+      expect(
+        asksToCloseAccount('Your account will be closed within 24 hours unless you verify your identity. Contact our account security team to cancel the account closure.'),
+      ).toBe(false);
+    });
+
+    it('still takes a customer who quotes the notice and asks in their own words', () => {
+      expect(asksToCloseAccount('I got a mail saying your account will be closed. Fine, I want you to close my account.')).toBe(true);
+    });
+  });
+
+  describe('cancelling something that is not the account', () => {
+    test.each([
+      ['an order', 'Please cancel my order #20261120-8841, it has not shipped yet.'],
+      ['a roaming add-on', 'Please cancel the roaming add-on on my line from December.'],
+      ['a data pack', 'Please remove the 10GB data pack from my plan.'],
+      ['a subscription add-on', 'Cancel my Premium add-on subscription please.'],
+      ['a 流量包', '请帮我退订流量包，谢谢。'],
+      ['an order in Chinese', '请取消我昨天的订单。'],
+      ['roaming in Chinese', '请帮我取消国际漫游。'],
+    ])('does not take cancelling %s as a request', (_case, text) => {
+      expect(asksToCloseAccount(text)).toBe(false);
+    });
+
+    it("does not take cancelling an add-on of the account (\"my account's roaming add-on\") as a request", () => {
+      expect(asksToCloseAccount("Please cancel my account's international roaming add-on.")).toBe(false);
+    });
+
+    it('does not take "cancel it" about a data pack, refunded to the account, as a request', () => {
+      expect(asksToCloseAccount('I bought the 10GB data pack by mistake, please cancel it and refund the money to my account.')).toBe(false);
+    });
+
+    it('does not take cancelling roaming on a phone number (取消手机号上的国际漫游) as a request', () => {
+      expect(asksToCloseAccount('请帮我取消手机号上的国际漫游业务。')).toBe(false);
+    });
+
+    it('does not take cancelling a membership auto-renewal (取消会员自动续费) as a request', () => {
+      expect(asksToCloseAccount('请帮我取消会员自动续费，下个月不要再扣款了。')).toBe(false);
+    });
+
+    it('does not take "I don\'t want to close my account, just the roaming add-on" as a request', () => {
+      expect(asksToCloseAccount("I don't want to close my account, just cancel the roaming add-on.")).toBe(false);
+    });
+
+    it('does not take "不是要注销账号，只是取消流量包" as a request', () => {
+      expect(asksToCloseAccount('我不是要注销账号，只是想取消流量包。')).toBe(false);
+    });
+
+    it('does not take asking how to restore a deactivated account (账号停用了，怎么恢复) as a request', () => {
+      expect(asksToCloseAccount('我的账号停用了，怎么恢复？')).toBe(false);
+    });
+  });
+
+  it('is false for mail that says nothing about closing anything', () => {
+    expect(asksToCloseAccount('Hi, how do I change the email address on my account?\n您好，请问怎么修改绑定的手机号？')).toBe(false);
+  });
+});

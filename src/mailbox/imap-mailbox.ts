@@ -1,4 +1,5 @@
 import { ImapFlow, type ImapFlowError } from 'imapflow';
+import type { Logger } from '../log';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
 
 export interface ImapSettings {
@@ -11,12 +12,6 @@ export interface ImapSettings {
   processedMailbox: string;
   quarantineMailbox: string;
   tlsRejectUnauthorized: boolean;
-}
-
-export interface Logger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
 }
 
 export interface ImapTimeouts {
@@ -34,10 +29,13 @@ const DEFAULT_TIMEOUTS: ImapTimeouts = { socketTimeoutMs: 60_000, connectionTime
 
 /** A key from before the mailbox's UIDVALIDITY changed: its UID may now name another message. */
 export class StaleMessageKeyError extends Error {
+  override readonly name = 'StaleMessageKeyError';
   readonly code = 'StaleMessageKey';
 }
 
+/** The server or the network ended the session; the caller retries with a new session next cycle. */
 export class ImapConnectionLostError extends Error {
+  override readonly name = 'ImapConnectionLostError';
   readonly code = 'ImapConnectionLost';
 }
 
@@ -144,10 +142,9 @@ function createSession(
   let closed = false;
 
   /**
-   * imapflow resolves undefined or false instead of rejecting for several commands once the
-   * connection is gone (search() after a drop resolves undefined), and a command sent just as the
-   * socket dies could wait for the socket timeout: racing the 'close' event turns both into a
-   * rejection as soon as the loss is known.
+   * Once the connection is gone imapflow resolves some commands with undefined or false instead
+   * of rejecting (search() resolves undefined, messageMove() false), and the errors it does throw
+   * do not say which mailbox: every failure after a loss becomes the one lostError.
    */
   const guarded = async <T>(operation: () => Promise<T>): Promise<T> => {
     if (closed) throw new Error(`session on ${description} is closed`);
@@ -205,7 +202,11 @@ function createSession(
         return rows
           .filter((row) => listed.has(row.uid))
           .sort((a, b) => a.uid - b.uid)
-          .map((row) => ({ key: `${uidValidity}:${row.uid}`, size: row.size ?? 0 }));
+          .map((row) => {
+            // A made-up size would slip past the caller's message size limit.
+            if (row.size === undefined) throw new Error(`FETCH gave no RFC822.SIZE for UID ${row.uid}`);
+            return { key: `${uidValidity}:${row.uid}`, size: row.size };
+          });
       }),
 
     read: (message) =>
@@ -252,7 +253,7 @@ function createSession(
           log.warn('imap.logout_failed', { mailbox: description, reason: (error as Error).message });
         }
       }
-      // logout() leaves the socket open when it fails; close() is a no-op when it is already gone.
+      // A LOGOUT that could not even be sent leaves the socket to us; close() is idempotent.
       client.close();
     },
   };

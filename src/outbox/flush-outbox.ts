@@ -29,21 +29,23 @@ export function retryDelayMs(attempts: number): number {
  */
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
   const summary: FlushSummary = { sent: 0, sendFailed: 0 };
-  for (const message of deps.queue.dueMail(BATCH)) {
-    if (shouldStop()) break;
-    try {
-      await deps.transport.send(await deps.compose(message));
-    } catch (error) {
-      const retryAt = new Date(deps.clock.now().getTime() + retryDelayMs(message.attempts));
-      deps.queue.markFailed(message, (error as Error).message, retryAt);
-      deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: (error as Error).message });
-      summary.sendFailed++;
-      // The server is most likely down: the rest waits for the next flush rather than timing out one by one.
-      break;
+  for (let batch = deps.queue.dueMail(BATCH); batch.length > 0 && summary.sendFailed === 0; batch = deps.queue.dueMail(BATCH)) {
+    for (const message of batch) {
+      if (shouldStop()) return summary;
+      try {
+        await deps.transport.send(await deps.compose(message));
+      } catch (error) {
+        const retryAt = new Date(deps.clock.now().getTime() + retryDelayMs(message.attempts));
+        deps.queue.markFailed(message, (error as Error).message, retryAt);
+        deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: (error as Error).message });
+        summary.sendFailed++;
+        // The server is most likely down: the rest waits for the next flush rather than timing out one by one.
+        break;
+      }
+      deps.queue.markSent(message);
+      deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
+      summary.sent++;
     }
-    deps.queue.markSent(message);
-    deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
-    summary.sent++;
   }
   return summary;
 }

@@ -4,9 +4,9 @@ import {
   ImapConnectionLostError,
   type ImapSettings,
   type ImapTimeouts,
-  type Logger,
   StaleMessageKeyError,
 } from '../../src/mailbox/imap-mailbox';
+import type { Logger } from '../../src/log';
 import type { MailboxSession } from '../../src/mailbox/mailbox';
 import { type DovecotServer, startDovecot } from '../support/dovecot';
 

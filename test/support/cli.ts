@@ -6,6 +6,7 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 
 export interface CliRun {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   maxRssKb: number;
@@ -13,10 +14,14 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (npm test builds it first) as a customer or operator would. */
-export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number; preload?: string } = {},
+): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', join(__dirname, 'report-max-rss.js'), CLI, ...args], {
+    const preloads = [join(__dirname, 'report-max-rss.js'), ...(options.preload ? [options.preload] : [])].flatMap((file) => ['--require', file]);
+    const child = spawn(process.execPath, [...preloads, CLI, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', TIME_ZONE: 'UTC', ...options.env },
       timeout: options.timeoutMs ?? 60_000,
@@ -26,11 +31,12 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const err = Buffer.concat(stderr).toString('utf8');
       const rss = /max-rss-kb (\d+)/.exec(err);
       resolve({
         code,
+        signal,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: err.replace(/max-rss-kb \d+\n/, ''),
         maxRssKb: rss ? Number(rss[1]) : Number.NaN,

@@ -61,7 +61,7 @@ export async function startDovecot(): Promise<DovecotServer> {
   const logPath = path.join(dir, 'dovecot.log');
   await fs.writeFile(
     path.join(dir, 'passwd'),
-    `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::nodelay=yes\n`,
+    `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::\n`,
   );
   await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port }));
 
@@ -165,8 +165,8 @@ first_valid_uid = 1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# Even at 0 a failed login answers after about 0.5 s: Dovecot flushes its failure queue twice a second.
 auth_failure_delay = 0
-login_trusted_networks = 127.0.0.0/8
 mail_location = maildir:${maildir}/%u
 namespace inbox {
   inbox = yes
@@ -192,6 +192,10 @@ service imap-login {
 }
 service anvil {
   chroot =
+  # Moved away, so the auth process finds no penalty socket and skips the per-IP auth penalty.
+  unix_listener anvil-auth-penalty {
+    path = anvil-auth-penalty-disabled
+  }
 }
 `;
 }

@@ -22,8 +22,9 @@ const ASKS_ZH = [
 
 /** "只是退订流量包，不是注销账号": a request named only to be denied is no request. */
 const DENIED = [
-  /(?:不是|并非|並非|并不是|不想|不要|不用|无需|無需|不需要|没有要|沒有要|暂不|暫不)(?:要|想)?(?:申请)?(?:注销|销户|註銷|銷戶|关闭|關閉|删除|刪除)(?:我的|本人的?)?(?:账号|帐号|账户|帐户|帳號|帳戶)?/g,
-  /\b(?:not|don't|do not|doesn't|never)\s+(?:want\s+to\s+|wish\s+to\s+|asking\s+to\s+|trying\s+to\s+)?(?:cancel|close|delete|deactivate|terminate)\s+(?:my|our|the)\s+(?:[\w-]+\s+)?account\b/gi,
+  /(?:不是|并非|並非|并不是|不想|不要|不用|无需|無需|不需要|没有要|沒有要|暂不|暫不)(?:要|想)?(?:申请)?(?:注销|销户|註銷|銷戶|关闭|關閉|删除|刪除)(?:(?:我的|本人的?)?(?:账号|帐号|账户|帐户|帳號|帳戶)|(?=[了，。！,.!\s]|$))/,
+  /\b(?:not|don't|do not|doesn't|never)\s+(?:want\s+to\s+|wish\s+to\s+|asking\s+to\s+|trying\s+to\s+)?(?:cancel|close|delete|deactivate|terminate)\s+(?:my|our|the)\s+(?:[\w-]+\s+)?account\b/i,
+  /\b(?:not|don't|do not|never)\s+(?:want|wish|intend|plan)\s+(?:to\s+have\s+)?(?:my|the|our)\s+(?:[\w-]+\s+)?account\s+(?:closed|cancell?ed|deleted|terminated|deactivated)\b/i,
 ];
 
 /** Phishing and notices talk about *your* account being closed; a customer talks about *my* account. */
@@ -39,8 +40,9 @@ const FIRST_PERSON = [
   /我的|我要|我想|我需要|我申请|本人(?:申请|要求|的)|请(?:帮我|为我|给我)|麻烦/,
 ];
 
-export function asksToCloseAccount(text: string): boolean {
-  const words = DENIED.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);
+export function asksToCloseAccount(words: string): boolean {
+  // A customer who says they do not want their account closed is not asking, whatever else they quote.
+  if (DENIED.some((pattern) => pattern.test(words))) return false;
   const asks = ASKS_EN.some((pattern) => pattern.test(words)) || ASKS_ZH.some((pattern) => pattern.test(words));
   if (!asks) return false;
   const threatens = THREATENS.some((pattern) => pattern.test(words));

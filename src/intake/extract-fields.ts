@@ -53,7 +53,7 @@ function foldWidth(text: string): string {
 }
 
 const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.])\s*/;
-const SEPARATOR = /^\s*[\]】)]?\s*(?:[:=\t]|是|为|\s-{1,2}\s|\s[–—]\s|\sis\s)\s*/i;
+const SEPARATOR = /^\s*[\]】)]?\s*(?:(?:是|为|為|\sis)\s*[:=]?|[:=\t]|\s-{1,2}\s|\s[–—]\s)\s*/i;
 const ALL_LABELS = (Object.entries(FIELD_LABELS) as [FieldName, string[]][])
   .flatMap(([field, labels]) => labels.map((label) => ({ field, label })))
   .sort((a, b) => b.label.length - a.label.length);
@@ -101,13 +101,22 @@ function labelHits(line: string): LabelHit[] {
     if (latin && (/[\p{L}\p{N}]/u.test(line[start - 1] ?? '') || /[\p{L}\p{N}]/u.test(line[end] ?? ''))) continue;
     const label = LABEL_BY_KEY.get(labelKey(match[0]))!;
     const separator = SEPARATOR.exec(line.slice(end));
-    const atLineStart = line.slice(0, start).trim() === '';
-    const aloneOnLine = atLineStart && line.slice(end).replace(/^[\s\]】)]*/, '') === '';
-    const explicit = separator !== null;
-    if (!explicit && !aloneOnLine && (!atLineStart || NEEDS_EXPLICIT_SEPARATOR.has(label.label.toLowerCase()))) continue;
+    const before = line.slice(0, start).trim();
+    const aloneOnLine = before === '' && line.slice(end).replace(/^[\s\]】)]*/, '') === '';
+    if (separator === null && !aloneOnLine && !unseparatedValueFollows(label.label, before, line.slice(end))) continue;
     hits.push({ field: label.field, start, valueStart: end + (separator?.[0].length ?? 0) });
   }
   return hits;
+}
+
+/**
+ * "账号 139 1234 5678" or "Username river.song42": a label without a colon counts only at the start
+ * of a line or clause and before a handle-like value, so "账号注销申请" is no username "注销申请".
+ */
+function unseparatedValueFollows(label: string, before: string, after: string): boolean {
+  if (NEEDS_EXPLICIT_SEPARATOR.has(label.toLowerCase())) return false;
+  if (before !== '' && !/[。，,；;！!？?]$/.test(before)) return false;
+  return /^\s*[A-Za-z0-9+]/.test(after);
 }
 
 /** Outlook renders a table one cell per line: the value follows its label on the next line. */

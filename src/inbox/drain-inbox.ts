@@ -36,6 +36,11 @@ export interface DrainSummary {
 export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false): Promise<DrainSummary> {
   const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };
   const session = await deps.mailbox.open();
+  const previousGeneration = deps.queue.rememberMailboxGeneration(deps.mailbox.description, session.generation);
+  if (previousGeneration !== null && previousGeneration !== session.generation) {
+    // Harmless by design: messages are recognised by Message-ID (or content hash), never by UID.
+    deps.log.warn('mailbox_generation_changed', { mailbox: deps.mailbox.description, from: previousGeneration, to: session.generation });
+  }
   try {
     for (const message of await session.pending()) {
       if (shouldStop()) break;

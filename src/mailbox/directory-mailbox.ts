@@ -17,6 +17,8 @@ export function createDirectoryMailbox(inboxDir: string): Mailbox {
   };
 
   const session: MailboxSession = {
+    // File names never get reused for other mail behind our back.
+    generation: 'files',
     async pending() {
       const entries = await fs.readdir(inbox, { withFileTypes: true });
       const listed: Array<PendingMessage & { mtimeMs: number }> = [];

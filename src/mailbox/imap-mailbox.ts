@@ -182,6 +182,7 @@ function createSession(
   };
 
   return {
+    generation: currentUidValidity().toString(),
     pending: () =>
       guarded(async () => {
         const uidValidity = currentUidValidity();

@@ -12,6 +12,8 @@ export interface PendingMessage {
 export type Destination = 'processed' | 'quarantine';
 
 export interface MailboxSession {
+  /** What the message keys are valid for (the IMAP UIDVALIDITY); when it changes, old keys mean nothing. */
+  readonly generation: string;
   /** Every message waiting in the inbox, oldest first (read or unread: staff read the inbox too). */
   pending(): Promise<PendingMessage[]>;
   read(message: PendingMessage): Promise<Buffer>;

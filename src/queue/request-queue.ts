@@ -214,6 +214,15 @@ export class RequestQueue {
       .run(error.slice(0, 500), retryAt.toISOString(), message.id);
   }
 
+  /** Records what a mailbox's keys are valid for now and returns what it was before (null the first time). */
+  rememberMailboxGeneration(mailbox: string, generation: string): string | null {
+    const previous = this.db.prepare('SELECT generation FROM mailbox_state WHERE mailbox = ?').get(mailbox) as { generation: string } | undefined;
+    this.db
+      .prepare('INSERT INTO mailbox_state (mailbox, generation, seen_at) VALUES (?, ?, ?) ON CONFLICT (mailbox) DO UPDATE SET generation = excluded.generation, seen_at = excluded.seen_at')
+      .run(mailbox, generation, this.now());
+    return previous?.generation ?? null;
+  }
+
   /** Counts for housekeeping and the daemon's log. */
   unsentMailCount(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL').get() as { n: number }).n;

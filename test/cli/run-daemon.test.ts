@@ -3,9 +3,26 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli';
-import { FIXTURES } from '../support/fixtures';
+import { FIXTURES, fixtureNames, loadFixture } from '../support/fixtures';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
+
+/** `npm start` is `node dist/cli.js run`: the daemon on the embedded default, its logs on stderr. */
+function startDaemon(dataDir: string) {
+  const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, POLL_SCHEDULE: '*/2 * * * * *', MAIL_FROM: 'support@example.test', TRUSTED_AUTHSERV_ID: 'mx.example.test' },
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  daemon.stderr.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const complete = buffered.split('\n');
+    buffered = complete.pop()!;
+    lines.push(...complete.map((line) => JSON.parse(line) as Record<string, unknown>));
+  });
+  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
+  return { daemon, lines, exited };
+}
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -20,20 +37,8 @@ it('runs an intake cycle at start and on its schedule, logs one line per message
   const inbox = join(dataDir, 'inbox');
   mkdirSync(inbox);
   copyFileSync(join(FIXTURES, 'en-iphone-heic-prose.eml'), join(inbox, 'first.eml'));
-  const outgoing = () => readdirSync(join(dataDir, 'outgoing'), { withFileTypes: true }).filter((entry) => entry.name.endsWith('.eml'));
-
-  const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, POLL_SCHEDULE: '*/2 * * * * *', MAIL_FROM: 'support@example.test' },
-  });
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  daemon.stderr.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const complete = buffered.split('\n');
-    buffered = complete.pop()!;
-    lines.push(...complete.map((line) => JSON.parse(line) as Record<string, unknown>));
-  });
-  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
+  const outgoing = () => readdirSync(join(dataDir, 'outgoing')).filter((name) => name.endsWith('.eml'));
+  const { daemon, lines, exited } = startDaemon(dataDir);
 
   await until(() => lines.some((line) => line.event === 'mail_sent'), 20_000);
   copyFileSync(join(FIXTURES, 'en-outlook-windows-table.eml'), join(inbox, 'second.eml'));
@@ -47,4 +52,28 @@ it('runs an intake cycle at start and on its schedule, logs one line per message
   expect(handled.every((line) => line.outcome === 'queued' && typeof line.reference === 'string')).toBe(true);
   expect(lines.at(-1)).toMatchObject({ event: 'daemon_stopped' });
   expect(JSON.stringify(lines)).not.toContain('river.song42');
+});
+
+it('handles every fixture on the embedded default as the pipeline promises, and nothing more on later cycles', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-daemon-all-'));
+  const inbox = join(dataDir, 'inbox');
+  mkdirSync(inbox);
+  const names = fixtureNames();
+  for (const name of names) copyFileSync(join(FIXTURES, `${name}.eml`), join(inbox, `${name}.eml`));
+  const expected = names.map((name) => loadFixture(name).expected);
+  const { daemon, lines, exited } = startDaemon(dataDir);
+
+  await until(() => lines.filter((line) => line.event === 'intake_finished').length >= 2, 40_000);
+  daemon.kill('SIGTERM');
+  expect(await exited).toBe(0);
+
+  const files = (folder: string) => readdirSync(join(dataDir, folder)).filter((name) => name.endsWith('.eml'));
+  const count = (predicate: (result: (typeof expected)[number]) => boolean) => expected.filter(predicate).length;
+  expect(files('inbox')).toEqual([]);
+  expect(files('inbox/quarantine')).toHaveLength(count((result) => result.disposition === 'quarantine'));
+  expect(files('inbox/processed')).toHaveLength(count((result) => result.disposition !== 'quarantine'));
+  expect(files('outgoing')).toHaveLength(count((result) => result.acknowledge));
+  const [first, ...later] = lines.filter((line) => line.event === 'intake_finished');
+  expect(first).toMatchObject({ seen: names.length, failed: 0 });
+  for (const cycle of later) expect(cycle).toMatchObject({ seen: 0, sent: 0 });
 });

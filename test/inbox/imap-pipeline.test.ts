@@ -133,6 +133,39 @@ describe('faults', () => {
     harness.app.close();
   });
 
+  it('neither reprocesses nor loses a message when UIDVALIDITY changes between commit and move', async () => {
+    await dovecot.append(asNewMail(REQUEST, 300));
+    const config = loadConfig(env());
+    const real = createImapMailbox(config.imap!, { info() {}, warn() {}, error() {} });
+    const crashingBeforeMove: Mailbox = {
+      description: real.description,
+      async open() {
+        const session = await real.open();
+        return {
+          ...session,
+          pending: () => session.pending(),
+          read: (message) => session.read(message),
+          close: () => session.close(),
+          settle: async () => {
+            throw new Error('injected: the process died before moving the mail');
+          },
+        };
+      },
+    };
+    const first = await startApp(env(), { mailbox: crashingBeforeMove });
+    await expect(first.app.drainInbox()).rejects.toThrow('injected');
+    first.app.close();
+    await dovecot.doveadm('mailbox', 'update', '-u', dovecot.user, '--uid-validity', String(Math.floor(Date.now() / 1000) + 12345), 'INBOX');
+
+    const second = await startApp(env(), {}, first.dataDir);
+    expect(await cycle(second)).toMatchObject({ seen: 1, alreadyHandled: 1, queued: 0, sent: 1 });
+    expect(second.logs).toContainEqual(expect.objectContaining({ event: 'mailbox_generation_changed' }));
+    expect(await dovecot.list('INBOX')).toBe(0);
+    expect(second.app.queue.listRequests()).toHaveLength(1);
+    expect(smtp.received).toHaveLength(1);
+    second.app.close();
+  });
+
   it('loses nothing and duplicates nothing when the IMAP connection drops mid-cycle', async () => {
     for (const [index, name] of [REQUEST, ...OTHERS].entries()) await dovecot.append(asNewMail(name, 200 + index));
     const config = loadConfig(env());

@@ -1,4 +1,8 @@
 import * as requests from './001-requests';
+import * as mailboxState from './002-mailbox-state';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
-export const migrations: { version: number; name: string; sql: string }[] = [{ version: 1, name: '001-requests', sql: requests.sql }];
+export const migrations: { version: number; name: string; sql: string }[] = [
+  { version: 1, name: '001-requests', sql: requests.sql },
+  { version: 2, name: '002-mailbox-state', sql: mailboxState.sql },
+];

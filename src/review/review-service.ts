@@ -1,0 +1,97 @@
+/**
+ * The contract between staff faces (CLI, web console) and the review core. Faces hold no business
+ * rules: they call these and render the outcome.
+ */
+import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
+import type { RequestStatus } from '../queue/request-status';
+
+export type Decision =
+  | { kind: 'approve'; by: string; note: string | null }
+  | { kind: 'reject'; by: string; reason: string }
+  | { kind: 'request_info'; by: string; message: string };
+
+export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_concurrently' | 'missing_text' | 'unknown_staff';
+
+export type DecisionOutcome =
+  | { ok: true; request: CancellationRequest }
+  | { ok: false; reason: DecisionRefusal; message: string };
+
+export type PreCheckName = 'account_found' | 'sender_matches_account' | 'registration_date' | 'sender_authentication' | 'id_document';
+
+export interface PreCheck {
+  name: PreCheckName;
+  result: 'pass' | 'warn' | 'fail' | 'unknown';
+  /** Short, staff-facing: "exact", "within a month", "mismatch (directory: 2019-04-02)", "dmarc=fail"... */
+  detail: string;
+}
+
+export interface AccountHandoff {
+  state: 'pending' | 'delivered';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+export interface RequestReview {
+  request: CancellationRequest;
+  checks: PreCheck[];
+  /** A failed check: never approved without a closer look. */
+  needsCloserReview: boolean;
+  /** The original mail's readable text, to be shown escaped, never as HTML. */
+  bodyText: string;
+  handoff: AccountHandoff | null;
+}
+
+export interface RequestSummary {
+  reference: string;
+  status: RequestStatus;
+  email: string;
+  username: string | null;
+  receivedAt: string;
+  needsCloserReview: boolean;
+}
+
+export interface ReviewListing {
+  items: RequestSummary[];
+  total: number;
+  counts: Record<RequestStatus, number>;
+}
+
+export interface ReviewFilter {
+  status?: RequestStatus;
+  check?: 'needs_closer_review' | 'clear';
+  /** Matches a reference, an email or a username (substring, case-insensitive). */
+  search?: string;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+export interface ReviewService {
+  /** `expectedVersion` (from the page the staff member saw) makes a concurrent decision lose cleanly. */
+  decide(reference: string, decision: Decision, expectedVersion?: number): DecisionOutcome;
+  review(reference: string): RequestReview | null;
+  /** Oldest first. */
+  list(filter: ReviewFilter): ReviewListing;
+  /** Decrypts one ID document (1-based position) and records who looked at it, and through which face. */
+  openDocument(reference: string, position: number, viewer: string, via: 'cli' | 'web'): Promise<{ document: StoredDocument; content: Buffer } | null>;
+}
+
+export interface StaffMember {
+  name: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface StaffDirectory {
+  /** Throws on a duplicate name or a password under 12 characters. Passwords are stored as scrypt hashes. */
+  add(name: string, password: string): Promise<void>;
+  list(): StaffMember[];
+  /** False when there is no such member. */
+  disable(name: string): boolean;
+  /** True only for an enabled member with that password; constant-time comparison. */
+  verify(name: string, password: string): Promise<boolean>;
+  /** On the very first start (no staff at all): creates `admin` and returns its one-time password, else null. */
+  ensureFirstAdmin(): Promise<string | null>;
+}

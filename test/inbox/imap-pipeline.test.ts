@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { Mailbox } from '../../src/mailbox/mailbox';
+import type { Destination, Mailbox, MailboxSession, PendingMessage } from '../../src/mailbox/mailbox';
 import { createImapMailbox } from '../../src/mailbox/imap-mailbox';
-import type { AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { startApp, type Harness } from '../support/app-harness';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
@@ -45,6 +44,24 @@ function asNewMail(name: string, copy: number): Buffer {
 
 async function sentMail(): Promise<ParsedMail[]> {
   return Promise.all(smtp.received.map((mail) => simpleParser(mail.raw)));
+}
+
+/** The real IMAP mailbox with one step replaced, to inject a fault exactly there. */
+function imapMailboxWith(settle: (session: MailboxSession, message: PendingMessage, destination: Destination) => Promise<void>): Mailbox {
+  const real = createImapMailbox(loadConfig(env()).imap!, { info() {}, warn() {}, error() {} });
+  return {
+    description: real.description,
+    async open() {
+      const session = await real.open();
+      return {
+        generation: session.generation,
+        pending: () => session.pending(),
+        read: (message) => session.read(message),
+        close: () => session.close(),
+        settle: (message, destination) => settle(session, message, destination),
+      };
+    },
+  };
 }
 
 async function cycle(harness: Harness) {
@@ -135,23 +152,9 @@ describe('faults', () => {
 
   it('neither reprocesses nor loses a message when UIDVALIDITY changes between commit and move', async () => {
     await dovecot.append(asNewMail(REQUEST, 300));
-    const config = loadConfig(env());
-    const real = createImapMailbox(config.imap!, { info() {}, warn() {}, error() {} });
-    const crashingBeforeMove: Mailbox = {
-      description: real.description,
-      async open() {
-        const session = await real.open();
-        return {
-          ...session,
-          pending: () => session.pending(),
-          read: (message) => session.read(message),
-          close: () => session.close(),
-          settle: async () => {
-            throw new Error('injected: the process died before moving the mail');
-          },
-        };
-      },
-    };
+    const crashingBeforeMove = imapMailboxWith(async () => {
+      throw new Error('injected: the process died before moving the mail');
+    });
     const first = await startApp(env(), { mailbox: crashingBeforeMove });
     await expect(first.app.drainInbox()).rejects.toThrow('injected');
     first.app.close();
@@ -168,27 +171,12 @@ describe('faults', () => {
 
   it('loses nothing and duplicates nothing when the IMAP connection drops mid-cycle', async () => {
     for (const [index, name] of [REQUEST, ...OTHERS].entries()) await dovecot.append(asNewMail(name, 200 + index));
-    const config = loadConfig(env());
-    const real = createImapMailbox(config.imap!, { info() {}, warn() {}, error() {} });
     let settled = 0;
-    const droppingAfterTwo: Mailbox = {
-      description: real.description,
-      async open() {
-        const session = await real.open();
-        return {
-          ...session,
-          pending: () => session.pending(),
-          read: (message) => session.read(message),
-          close: () => session.close(),
-          async settle(message, destination) {
-            await session.settle(message, destination);
-            if (++settled === 2) await dovecot.dropConnections();
-          },
-        };
-      },
-    };
-    const overrides: AppOverrides = { mailbox: droppingAfterTwo };
-    const harness = await startApp(env(), overrides);
+    const droppingAfterTwo = imapMailboxWith(async (session, message, destination) => {
+      await session.settle(message, destination);
+      if (++settled === 2) await dovecot.dropConnections();
+    });
+    const harness = await startApp(env(), { mailbox: droppingAfterTwo });
     await expect(harness.app.drainInbox()).rejects.toThrow();
     expect(await dovecot.list('INBOX')).toBe(2);
     await cycle(harness);

@@ -1,4 +1,3 @@
-import { ImapFlow } from 'imapflow';
 import {
   createImapMailbox,
   ImapConnectionLostError,
@@ -57,26 +56,9 @@ async function openSession(settings: ImapSettings, timeouts?: Partial<ImapTimeou
 }
 
 /** A second client, the way a member of staff would look at the mailbox. */
-async function withObserver<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    auth: { user: dovecot.user, pass: dovecot.password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.logout();
-  }
-}
 
 async function seenFlags(mailbox: string): Promise<boolean[]> {
-  return withObserver(async (client) => {
+  return dovecot.withClient(async (client) => {
     await client.mailboxOpen(mailbox, { readOnly: true });
     const rows = await client.fetchAll('1:*', { uid: true, flags: true });
     return rows.sort((a, b) => a.uid - b.uid).map((row) => row.flags?.has('\\Seen') ?? false);
@@ -84,7 +66,7 @@ async function seenFlags(mailbox: string): Promise<boolean[]> {
 }
 
 async function folderExists(path: string): Promise<boolean> {
-  return withObserver(async (client) => (await client.list()).some((folder) => folder.path === path));
+  return dovecot.withClient(async (client) => (await client.list()).some((folder) => folder.path === path));
 }
 
 async function settledAfter<T>(promise: Promise<T>): Promise<{ outcome: 'resolved' | 'rejected'; error?: unknown; ms: number }> {
@@ -307,7 +289,7 @@ test('settle rejects when someone else already moved the message away', async ()
   const session = await openSession(settings);
   try {
     const [message] = await session.pending();
-    await withObserver(async (client) => {
+    await dovecot.withClient(async (client) => {
       await client.mailboxOpen(settings.mailbox);
       await client.messageMove('1:*', settings.quarantineMailbox);
     });

@@ -25,6 +25,8 @@ export interface DovecotServer {
   password: string;
   /** Appends over IMAP, so the mail gets a UID exactly as delivered mail would. */
   append(raw: Buffer | string, mailbox?: string, flags?: string[]): Promise<void>;
+  /** Runs `work` on a connection of its own, as another mail client (staff, a delivery agent) would. */
+  withClient<T>(work: (client: ImapFlow) => Promise<T>): Promise<T>;
   /** Message count of a mailbox (0 when it does not exist). */
   list(mailbox: string): Promise<number>;
   /** SIGKILLs the imap processes serving clients: the client sees the socket close without a BYE. */
@@ -109,6 +111,7 @@ export async function startDovecot(): Promise<DovecotServer> {
   const imapChildPids = (): number[] => childPidsNamed(runningMasterPid, 'imap');
 
   return {
+    withClient,
     host,
     port,
     user: MAIL_USER,

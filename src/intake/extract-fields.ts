@@ -23,16 +23,13 @@ export function extractFields(ownText: string, subject: string, today: string): 
   const body = normalise(ownText);
   const title = normalise(subject);
   const labelled = [...labelledValues(body), ...labelledValues(title)];
+  const labelledAs = (field: FieldName) => labelled.filter((entry) => entry.field === field);
+  const firstValid = (values: (string | null)[]) => values.find((value) => value !== null) ?? null;
+
   const username =
-    labelled.filter((entry) => entry.field === 'username').map((entry) => cleanUsername(entry.value)).find((value) => value !== null) ??
-    usernameInProse(foldWidth(body)) ??
-    usernameInSubject(foldWidth(title));
-  const reason = labelled.filter((entry) => entry.field === 'reason').map((entry) => cleanReason(entry.original)).find((value) => value !== null) ?? reasonInProse(body);
-  const date = registrationDate(
-    labelled.filter((entry) => entry.field === 'registrationDate').map((entry) => entry.value),
-    [body, title],
-    today,
-  );
+    firstValid(labelledAs('username').map((entry) => cleanUsername(entry.value))) ?? usernameInProse(foldWidth(body)) ?? usernameInSubject(foldWidth(title));
+  const reason = firstValid(labelledAs('reason').map((entry) => cleanReason(entry.original))) ?? reasonInProse(body);
+  const date = registrationDate(labelledAs('registrationDate').map((entry) => entry.value), [body, title], today);
   return { username, reason, registrationDate: date.value, registrationDateAmbiguous: date.ambiguous };
 }
 

@@ -1,4 +1,4 @@
-import { asksToCloseAccount } from './cancellation-intent';
+import { cancellationIntent } from './cancellation-intent';
 import { classifyMessage } from './classify-message';
 import { extractFields, type ExtractedFields } from './extract-fields';
 import { findIdDocuments } from './id-documents';
@@ -40,7 +40,9 @@ export async function analyseMessage(raw: Buffer, policy: IntakePolicy, today: s
   const ownText = ownWords(message.text);
   const words = `${message.subject}\n${ownText}`;
   const reference = findRequestReference(message.subject, `${message.text}\n${returnedHeaders(message)}`);
-  const kind = classifyMessage(message, policy.ownAddresses, reference !== null || asksToCloseAccount(words));
+  // A reply carrying a reference adds to its request, unless it says the customer keeps the account.
+  const intent = cancellationIntent(words);
+  const kind = classifyMessage(message, policy.ownAddresses, intent === 'asks' || (reference !== null && intent !== 'keeps_account'));
   const isRequest = kind === 'cancellation_request' && fullyParsed;
 
   const fields = isRequest ? extractFields(ownText, message.subject, today) : NO_FIELDS;

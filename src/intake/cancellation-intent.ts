@@ -20,11 +20,27 @@ const ASKS_ZH = [
   new RegExp(`${ACCOUNT_ZH}(?:关闭|删除|停用|撤销|關閉|刪除)(?!了)`),
 ];
 
-/** "只是退订流量包，不是注销账号": a request named only to be denied is no request. */
-const DENIED = [
+/**
+ * "只是退订流量包，不是注销账号", "I do not want my account closed", "账号我还要继续用": the customer
+ * keeps the account, whatever else they mention or quote.
+ */
+const KEEPS_ACCOUNT = [
   /(?:不是|并非|並非|并不是|不想|不要|不用|无需|無需|不需要|没有要|沒有要|暂不|暫不)(?:要|想)?(?:申请)?(?:注销|销户|註銷|銷戶|关闭|關閉|删除|刪除)(?:(?:我的|本人的?)?(?:账号|帐号|账户|帐户|帳號|帳戶)|(?=[了，。！,.!\s]|$))/,
+  /(?:账号|帐号|账户|帐户|帳號|帳戶)[^。！？\n]{0,6}(?:还要|还想|继续|仍然|要保留|想保留)/,
+  /再决定|还没决定|還沒決定|还在考虑|要不要办|要不要注销|是否要注销/,
   /\b(?:not|don't|do not|doesn't|never)\s+(?:want\s+to\s+|wish\s+to\s+|asking\s+to\s+|trying\s+to\s+)?(?:cancel|close|delete|deactivate|terminate)\s+(?:my|our|the)\s+(?:[\w-]+\s+)?account\b/i,
   /\b(?:not|don't|do not|never)\s+(?:want|wish|intend|plan)\s+(?:to\s+have\s+)?(?:my|the|our)\s+(?:[\w-]+\s+)?account\s+(?:closed|cancell?ed|deleted|terminated|deactivated)\b/i,
+  /\bnot\s+(?:yet\s+)?asking\s+(?:you\s+)?to\s+(?:close|cancel|delete|deactivate|terminate)\b/i,
+  /\b(?:keep|keeping)\s+(?:my|the)\s+account\b/i,
+];
+
+/** Questions about closing ("if I close my account…", "如何注销", "注销需要哪些材料") ask nothing yet. */
+const WONDERS = [
+  /\b(?:if|when|before|after|whether|once)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
+  /\bhow\s+(?:do|can|would|should)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
+  /(?:怎么|怎样|如何)(?:申请)?(?:注销|销户|註銷|銷戶)/g,
+  /(?:注销|销户|註銷|銷戶)[^。！？\n]{0,8}(?:需要|要)(?:准备|提供)?(?:哪些|什么)/g,
+  /需要先(?:注销|销户)吗/g,
 ];
 
 /** Phishing and notices talk about *your* account being closed; a customer talks about *my* account. */
@@ -40,11 +56,13 @@ const FIRST_PERSON = [
   /我的|我要|我想|我需要|我申请|本人(?:申请|要求|的)|请(?:帮我|为我|给我)|麻烦/,
 ];
 
-export function asksToCloseAccount(words: string): boolean {
-  // A customer who says they do not want their account closed is not asking, whatever else they quote.
-  if (DENIED.some((pattern) => pattern.test(words))) return false;
+export type CancellationIntent = 'asks' | 'keeps_account' | 'none';
+
+export function cancellationIntent(text: string): CancellationIntent {
+  if (KEEPS_ACCOUNT.some((pattern) => pattern.test(text))) return 'keeps_account';
+  const words = WONDERS.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);
   const asks = ASKS_EN.some((pattern) => pattern.test(words)) || ASKS_ZH.some((pattern) => pattern.test(words));
-  if (!asks) return false;
+  if (!asks) return 'none';
   const threatens = THREATENS.some((pattern) => pattern.test(words));
-  return !threatens || FIRST_PERSON.some((pattern) => pattern.test(words));
+  return !threatens || FIRST_PERSON.some((pattern) => pattern.test(words)) ? 'asks' : 'none';
 }

@@ -50,7 +50,7 @@ function foldWidth(text: string): string {
 }
 
 const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.])\s*/;
-const SEPARATOR = /^\s*[\]】)]?\s*(?:(?:是|为|為|\sis)\s*[:=]?|[:=\t]|\s-{1,2}\s|\s[–—]\s)\s*/i;
+const SEPARATOR = /^\s*[\]】)]?\s*(?:(?:是|为|為|\sis)\s*[:=]?|[:=\t]|(?:嘛|呢|啊)[:,，]|\s-{1,2}\s|\s[–—]\s)\s*/i;
 const ALL_LABELS = (Object.entries(FIELD_LABELS) as [FieldName, string[]][])
   .flatMap(([field, labels]) => labels.map((label) => ({ field, label })))
   .sort((a, b) => b.label.length - a.label.length);
@@ -75,8 +75,9 @@ function labelledValues(text: string): LabelledValue[] {
     const hits = labelHits(line);
     hits.forEach((hit, order) => {
       const end = hits[order + 1]?.start ?? line.length;
+      // "Why am I leaving?" is a heading: its answer is on the next line.
       const [value, original] =
-        line.slice(hit.valueStart, end).trim() === '' && hits.length === 1
+        /^[?？]*$/.test(line.slice(hit.valueStart, end).trim()) && hits.length === 1
           ? valueOnNextLines(lines, originals, index)
           : [line.slice(hit.valueStart, end).trim(), originals[index].slice(hit.valueStart, end).trim()];
       if (value !== '') values.push({ field: hit.field, value, original });
@@ -99,7 +100,7 @@ function labelHits(line: string): LabelHit[] {
     const label = LABEL_BY_KEY.get(labelKey(match[0]))!;
     const separator = SEPARATOR.exec(line.slice(end));
     const before = line.slice(0, start).trim();
-    const aloneOnLine = before === '' && line.slice(end).replace(/^[\s\]】)]*/, '') === '';
+    const aloneOnLine = before === '' && line.slice(end).replace(/^[\s\]】)?？]*/, '') === '';
     if (separator === null && !aloneOnLine && !unseparatedValueFollows(label.label, before, line.slice(end))) continue;
     hits.push({ field: label.field, start, valueStart: end + (separator?.[0].length ?? 0) });
   }
@@ -129,7 +130,12 @@ const PHONE = /^\+?\d[\d\s-]{5,}\d/;
 const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
 const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
 
-function cleanUsername(value: string): string | null {
+/** "mpatel — sorry, it's mpatel1", "zhang88，不对，应该是 zhang888": the correction wins. */
+const CORRECTION = /(?:\bsorry\b|\bi mean\b|\bcorrection\b|不对|更正|写错了)[,，:：]?\s*(?:it['’]s\s+|it\s+is\s+|应该是|是)?(?=[\p{L}\p{N}+])/iu;
+
+function cleanUsername(written: string): string | null {
+  const correction = CORRECTION.exec(written);
+  const value = correction ? written.slice(correction.index + correction[0].length) : written;
   const phone = PHONE.exec(value.trim());
   const token = phone ? phone[0].replace(/[\s-]/g, '') : (value.trim().replace(/^["'“‘「『《<(\[【（]+/, '').split(/[\s,，;；。、(（]+/)[0] ?? '');
   const username = token.replace(SURROUNDING, '');
@@ -139,9 +145,9 @@ function cleanUsername(value: string): string | null {
 }
 
 const USERNAME_IN_PROSE = [
-  /\b(?:my|the)\s+(?:user\s*name|login(?:\s+(?:name|id))?|account(?:\s+(?:id|name))?|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/i,
+  /\b(?:my|the|his|her|their|our)\s+(?:user\s*name|login(?:\s+(?:name|id))?|account(?:\s+(?:id|name))?|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/i,
   /\b(?:under|with|for)\s+(?:the\s+)?(?:user\s*name|login|account(?:\s+name)?)\s+(\S+)/i,
-  /(?:用户名|账号|帐号|账户|帐户|登录名)(?:是|为|叫)\s*(\S+)/,
+  /(?:用户名|账号|帐号|账户|帐户|登录名)(?:是|为|叫)\s*(\S+(?:[\s-]\d+)*)/,
   /(?:用户名|账号|帐号|登录名)\s*([A-Za-z0-9._@+-]{3,})/,
 ];
 
@@ -171,7 +177,7 @@ function cleanReason(value: string): string | null {
   return reason.length > 0 ? reason : null;
 }
 
-const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we)|since (?:i|we))\b|因为|由于)/i;
+const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we|he|she|they|it|my|our|his|her|there)|since (?:i|we|he|she|they|my|our))\b|因为|由于)/i;
 /** A sentence ends at 。！？ or at . ! ? before a capital or the end, so "e.g. 100 USD" stays whole. */
 const PROSE_SENTENCE_END = /[。！？\n]|[.!?](?=\s+[A-Z]|\s*$)/;
 
@@ -183,9 +189,14 @@ function reasonInProse(text: string): string | null {
   return cleanReason(end ? rest.slice(0, start[0].length + end.index) : rest);
 }
 
-const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|注册|開戶|开户|开通|入网|办理/i;
+const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|入网|办理|办的|辦的/i;
 
 const SENTENCE_END = /[.!?](?=\s|$)|[。！？;；\n]+/;
+
+/** "huang.wei-1987" names a person, not a year: handles and addresses never hold the registration date. */
+function withoutHandles(text: string): string {
+  return text.replace(/[A-Za-z][\w-]*[._@][\w.@+-]*/g, ' ');
+}
 
 /** A labelled value decides when it holds a date at all; prose about registering is the fallback. */
 function registrationDate(
@@ -197,7 +208,7 @@ function registrationDate(
     .flatMap((text) => text.split(SENTENCE_END))
     .filter((sentence) => REGISTRATION_WORDS.test(sentence));
   for (const candidates of [labelled, sentences]) {
-    const readings = candidates.map((candidate) => readRegistrationDate(candidate, today));
+    const readings = candidates.map((candidate) => readRegistrationDate(withoutHandles(candidate), today));
     const date = readings.find((reading) => reading.outcome === 'date');
     if (date?.outcome === 'date') return { value: date.value, ambiguous: false };
     if (readings.some((reading) => reading.outcome === 'ambiguous')) return { value: null, ambiguous: true };

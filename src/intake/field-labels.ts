@@ -10,7 +10,7 @@ export const FIELD_LABELS: Record<FieldName, string[]> = {
     '登录名', '登陆名', '登錄名', '用户账号', '账号名', '帐号名', '账户名', '帐户名', '帳戶名',
     '账号', '帐号', '帳號', '账户', '帐户', '帳戶', '用户ID', '用户 ID', '用戶ID', '会员名', '會員名',
     'user name', 'username', 'user-name', 'login name', 'login id', 'login', 'account id', 'account name',
-    'account number', 'account no.', 'account', 'user id', 'userid', 'member id', 'customer id',
+    'account number', 'account no.', 'account', 'user id', 'userid', 'member id', 'customer id', 'user',
   ],
   registrationDate: [
     '注册时间', '注册日期', '注册于', '註冊時間', '註冊日期', '开户时间', '开户日期', '開戶時間', '開戶日期', '开通时间', '开通日期',
@@ -18,14 +18,14 @@ export const FIELD_LABELS: Record<FieldName, string[]> = {
     'registration date', 'date of registration', 'date registered', 'registered on', 'registered in',
     'registered', 'sign-up date', 'signup date', 'signed up on', 'signed up in', 'signed up',
     'member since', 'customer since', 'account created on', 'account created', 'created on', 'joined on', 'joined',
-    'opened on', 'account opened',
+    'opened on', 'account opened', 'set up on',
   ],
   reason: [
     '注销原因', '註銷原因', '销户原因', '銷戶原因', '注销理由', '申请原因', '申請原因', '原因', '理由',
     'reason for cancellation', 'reason for closing', 'reason for closure', 'reason for leaving',
-    'cancellation reason', 'reason', 'why',
+    'cancellation reason', "why i'm leaving", 'why i am leaving', 'why am i leaving', 'why', 'reason',
   ],
 };
 
 /** Labels that read as ordinary words in prose ("account cancellation"): trusted only with a colon. */
-export const NEEDS_EXPLICIT_SEPARATOR = new Set(['account', 'login', 'registered', 'joined', 'signed up', 'why', '原因', '理由', '账户', '帐户', '帳戶']);
+export const NEEDS_EXPLICIT_SEPARATOR = new Set(['account', 'user', 'login', 'registered', 'joined', 'signed up', 'why', '原因', '理由', '账户', '帐户', '帳戶']);

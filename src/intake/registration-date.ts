@@ -17,7 +17,8 @@ export function readRegistrationDate(text: string, today: string): RegistrationD
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) {
     throw new TypeError(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
   }
-  const normalized = toHalfWidth(text);
+  // Spoken Chinese puts 的 between year and month: 2019年的3月12号.
+  const normalized = toHalfWidth(text).replace(/年的\s*(?=\d|[一二三四五六七八九十])/g, '年');
   let first: Found | undefined;
   for (const pattern of PATTERNS) {
     const found = findFirst(pattern, normalized, today);
@@ -319,9 +320,10 @@ const PATTERNS: DatePattern[] = [
     numeric: false,
     read: ambiguous,
   },
-  // A bare year ("since 2019", "2019年") says too little. Not after digits-and-space: that is a phone number.
+  // A bare year ("since 2019", "2019年") says too little. Not after a digit and a space or comma: that
+  // is a phone number or an amount.
   {
-    regex: /(?<![\w.\-/+#$¥￥€£,]|\d\s)(?:19|20)\d{2}(?:\s*年)?(?!\d|[-/.:,]\d)/g,
+    regex: /(?<![\w.\-/+#$¥￥€£]|\d[\s,])(?:19|20)\d{2}(?:\s*年)?(?!\d|[-/.:,]\d)/g,
     numeric: true,
     read: ambiguous,
   },

@@ -10,6 +10,8 @@ export function sniffFileType(bytes: Buffer): string {
   if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'image/webp';
   if (ascii.slice(4, 8) === 'ftyp') return isoMediaType(ascii.slice(8, 12));
   if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return 'image/gif';
+  if (ascii.startsWith('II*\x00') || ascii.startsWith('MM\x00*')) return 'image/tiff';
+  if (ascii.startsWith('BM') && bytes.length > 26 && bytes.readUInt32LE(2) === bytes.length) return 'image/bmp';
   if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06')) return 'application/zip';
   if (ascii.startsWith('Rar!') || ascii.startsWith('7z\xbc\xaf\x27\x1c') || ascii.startsWith('\x1f\x8b')) return 'application/x-archive';
   if (ascii.startsWith('MZ')) return 'application/x-msdownload';

@@ -1,9 +1,11 @@
-import { asksToCloseAccount } from '../../src/intake/cancellation-intent';
+import { cancellationIntent } from '../../src/intake/cancellation-intent';
+
+const asksToClose = (words: string) => cancellationIntent(words) === 'asks';
 
 // The input is the subject plus the customer's own words (quotes and signatures already removed).
 const words = (subject: string, body: string) => `${subject}\n${body}`;
 
-describe('asksToCloseAccount', () => {
+describe('cancellationIntent', () => {
   describe('customers asking to close their account', () => {
     test.each([
       ['Please close my account.'],
@@ -14,7 +16,7 @@ describe('asksToCloseAccount', () => {
       ['Please close my Example Mobile account, thanks'],
       ['I am writing to request the closure of my account.'],
     ])('recognises "%s"', (text) => {
-      expect(asksToCloseAccount(text)).toBe(true);
+      expect(asksToClose(text)).toBe(true);
     });
 
     test.each([
@@ -28,7 +30,7 @@ describe('asksToCloseAccount', () => {
       ['', '麻烦帮我把帐号停用，不再使用了。'],
       ['', '請幫我註銷帳號'.replace('註銷', '注销')],
     ])('recognises subject "%s" with body "%s"', (subject, body) => {
-      expect(asksToCloseAccount(words(subject, body))).toBe(true);
+      expect(asksToClose(words(subject, body))).toBe(true);
     });
   });
 
@@ -38,22 +40,22 @@ describe('asksToCloseAccount', () => {
       ['We received a request to close your account. If this was not you, verify your account here.'],
       ['您的账号将于24小时内被注销，请立即点击链接验证身份。'],
     ])('does not take "%s" as a request', (text) => {
-      expect(asksToCloseAccount(text)).toBe(false);
+      expect(asksToClose(text)).toBe(false);
     });
 
     it('does not take a phishing mail that says "如非本人操作" as a request', () => {
       // "如非本人操作" (if this was not you) is boilerplate in Chinese security notices, not the customer speaking.
-      expect(asksToCloseAccount('【安全提醒】您的账号存在异常登录，将在24小时内被注销。如非本人操作，请点击链接验证身份。')).toBe(false);
+      expect(asksToClose('【安全提醒】您的账号存在异常登录，将在24小时内被注销。如非本人操作，请点击链接验证身份。')).toBe(false);
     });
 
     it('does not take a phishing mail that names "our account security team" as a request', () => {
       expect(
-        asksToCloseAccount('Your account will be closed within 24 hours unless you verify your identity. Contact our account security team to cancel the account closure.'),
+        asksToClose('Your account will be closed within 24 hours unless you verify your identity. Contact our account security team to cancel the account closure.'),
       ).toBe(false);
     });
 
     it('still takes a customer who quotes the notice and asks in their own words', () => {
-      expect(asksToCloseAccount('I got a mail saying your account will be closed. Fine, I want you to close my account.')).toBe(true);
+      expect(asksToClose('I got a mail saying your account will be closed. Fine, I want you to close my account.')).toBe(true);
     });
   });
 
@@ -67,39 +69,39 @@ describe('asksToCloseAccount', () => {
       ['an order in Chinese', '请取消我昨天的订单。'],
       ['roaming in Chinese', '请帮我取消国际漫游。'],
     ])('does not take cancelling %s as a request', (_case, text) => {
-      expect(asksToCloseAccount(text)).toBe(false);
+      expect(asksToClose(text)).toBe(false);
     });
 
     it("does not take cancelling an add-on of the account (\"my account's roaming add-on\") as a request", () => {
-      expect(asksToCloseAccount("Please cancel my account's international roaming add-on.")).toBe(false);
+      expect(asksToClose("Please cancel my account's international roaming add-on.")).toBe(false);
     });
 
     it('does not take "cancel it" about a data pack, refunded to the account, as a request', () => {
-      expect(asksToCloseAccount('I bought the 10GB data pack by mistake, please cancel it and refund the money to my account.')).toBe(false);
+      expect(asksToClose('I bought the 10GB data pack by mistake, please cancel it and refund the money to my account.')).toBe(false);
     });
 
     it('does not take cancelling roaming on a phone number (取消手机号上的国际漫游) as a request', () => {
-      expect(asksToCloseAccount('请帮我取消手机号上的国际漫游业务。')).toBe(false);
+      expect(asksToClose('请帮我取消手机号上的国际漫游业务。')).toBe(false);
     });
 
     it('does not take cancelling a membership auto-renewal (取消会员自动续费) as a request', () => {
-      expect(asksToCloseAccount('请帮我取消会员自动续费，下个月不要再扣款了。')).toBe(false);
+      expect(asksToClose('请帮我取消会员自动续费，下个月不要再扣款了。')).toBe(false);
     });
 
     it('does not take "I don\'t want to close my account, just the roaming add-on" as a request', () => {
-      expect(asksToCloseAccount("I don't want to close my account, just cancel the roaming add-on.")).toBe(false);
+      expect(asksToClose("I don't want to close my account, just cancel the roaming add-on.")).toBe(false);
     });
 
     it('does not take "不是要注销账号，只是取消流量包" as a request', () => {
-      expect(asksToCloseAccount('我不是要注销账号，只是想取消流量包。')).toBe(false);
+      expect(asksToClose('我不是要注销账号，只是想取消流量包。')).toBe(false);
     });
 
     it('does not take asking how to restore a deactivated account (账号停用了，怎么恢复) as a request', () => {
-      expect(asksToCloseAccount('我的账号停用了，怎么恢复？')).toBe(false);
+      expect(asksToClose('我的账号停用了，怎么恢复？')).toBe(false);
     });
   });
 
   it('is false for mail that says nothing about closing anything', () => {
-    expect(asksToCloseAccount('Hi, how do I change the email address on my account?\n您好，请问怎么修改绑定的手机号？')).toBe(false);
+    expect(asksToClose('Hi, how do I change the email address on my account?\n您好，请问怎么修改绑定的手机号？')).toBe(false);
   });
 });

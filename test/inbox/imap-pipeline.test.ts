@@ -77,7 +77,7 @@ async function emptyTheServer(): Promise<void> {
 
 describe('a Dovecot inbox of a few hundred mixed mails', () => {
   let harness: Harness;
-  const copies = 3;
+  const copies = 2;
   const names = fixtureNames();
   const expectations = names.map((name) => loadFixture(name).expected);
 

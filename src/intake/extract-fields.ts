@@ -50,6 +50,7 @@ function foldWidth(text: string): string {
 }
 
 const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.])\s*/;
+const COLON = /^\s*[\]】)]?\s*(?:[:=\t]|(?:嘛|呢|啊)[:,，])\s*/;
 const SEPARATOR = /^\s*[\]】)]?\s*(?:(?:是|为|為|\sis)\s*[:=]?|[:=\t]|(?:嘛|呢|啊)[:,，]|\s-{1,2}\s|\s[–—]\s)\s*/i;
 const ALL_LABELS = (Object.entries(FIELD_LABELS) as [FieldName, string[]][])
   .flatMap(([field, labels]) => labels.map((label) => ({ field, label })))
@@ -98,7 +99,8 @@ function labelHits(line: string): LabelHit[] {
     const latin = /[a-z]/i.test(match[0]);
     if (latin && (/[\p{L}\p{N}]/u.test(line[start - 1] ?? '') || /[\p{L}\p{N}]/u.test(line[end] ?? ''))) continue;
     const label = LABEL_BY_KEY.get(labelKey(match[0]))!;
-    const separator = SEPARATOR.exec(line.slice(end));
+    // "the account is closed": words that double as labels need a real colon.
+    const separator = (NEEDS_EXPLICIT_SEPARATOR.has(label.label.toLowerCase()) ? COLON : SEPARATOR).exec(line.slice(end));
     const before = line.slice(0, start).trim();
     const aloneOnLine = before === '' && line.slice(end).replace(/^[\s\]】)?？]*/, '') === '';
     if (separator === null && !aloneOnLine && !unseparatedValueFollows(label.label, before, line.slice(end))) continue;
@@ -145,7 +147,9 @@ function cleanUsername(written: string): string | null {
 }
 
 const USERNAME_IN_PROSE = [
-  /\b(?:my|the|his|her|their|our)\s+(?:user\s*name|login(?:\s+(?:name|id))?|account(?:\s+(?:id|name))?|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/i,
+  /(?:^|[.!?,;]\s*|\b(?:my|the|his|her|their|our)\s+)(?:user\s*name|login(?:\s+(?:name|id))?|account\s+(?:id|name|number)|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/im,
+  // "my account is river.song42", but not "the account is closed": only a handle-like value.
+  /\b(?:my|his|her|their|our)\s+account\s+(?:is|was)\s+([\w.+-]*[\d._@][\w.@+-]*)/i,
   /\b(?:under|with|for)\s+(?:the\s+)?(?:user\s*name|login|account(?:\s+name)?)\s+(\S+)/i,
   /(?:用户名|账号|帐号|账户|帐户|登录名)(?:是|为|叫)\s*(\S+(?:[\s-]\d+)*)/,
   /(?:用户名|账号|帐号|登录名)\s*([A-Za-z0-9._@+-]{3,})/,
@@ -191,11 +195,12 @@ function reasonInProse(text: string): string | null {
 
 const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|入网|办理|办的|辦的/i;
 
-const SENTENCE_END = /[.!?](?=\s|$)|[。！？;；\n]+/;
+/** Not after "Jan." or "No." before a number: "Jan. 5, 2020" is one sentence. */
+const SENTENCE_END = /[.!?](?=\s*$|\s+(?!\d))|[。！？;；\n]+/;
 
 /** "huang.wei-1987" names a person, not a year: handles and addresses never hold the registration date. */
 function withoutHandles(text: string): string {
-  return text.replace(/[A-Za-z][\w-]*[._@][\w.@+-]*/g, ' ');
+  return text.replace(/[A-Za-z][\w-]*[._@][\w.@+-]*\w/g, ' ');
 }
 
 /** A labelled value decides when it holds a date at all; prose about registering is the fallback. */

@@ -185,6 +185,22 @@ const PATTERNS: DatePattern[] = [
     numeric: false,
     read: (m, today) => monthReading(chineseYear(m[1]), chineseSmall(m[2]), today),
   },
+  // 19年3月(5日), 一九年三月: a two-digit year, 20YY unless that is still to come.
+  {
+    regex: new RegExp(`${CN_NUMERAL_BEFORE}(\\d{2}|[〇○零一二三四五六七八九]{2})\\s*年\\s*${CN_SMALL}\\s*月(?:\\s*${CN_SMALL}\\s*[日号號])?`, 'g'),
+    numeric: false,
+    read: (m, today) => {
+      const month = chineseSmall(m[2]);
+      const year = fullYearOfMonth(String(chineseYear(m[1])).padStart(2, '0'), month, today);
+      return m[3] === undefined ? monthReading(year, month, today) : dayReading(year, month, chineseSmall(m[3]), today);
+    },
+  },
+  // 3月5日2021年: the markers say which number is which, whatever the order.
+  {
+    regex: new RegExp(`${CN_NUMERAL_BEFORE}${CN_SMALL}\\s*月\\s*${CN_SMALL}\\s*[日号號]\\s*[,，]?\\s*${CN_YEAR}\\s*年`, 'g'),
+    numeric: false,
+    read: (m, today) => dayReading(chineseYear(m[3]), chineseSmall(m[1]), chineseSmall(m[2]), today),
+  },
   // 5月1日 with no year: clearly a date, but not one we can place.
   {
     regex: new RegExp(`(?<![\\d年〇○零一二三四五六七八九十]\\s*)${CN_SMALL}\\s*月\\s*${CN_SMALL}\\s*[日号號]`, 'g'),
@@ -235,11 +251,12 @@ const PATTERNS: DatePattern[] = [
     numeric: true,
     read: (m, today) => (m[2] === m[4] ? dayReading(Number(m[1]), Number(m[3]), Number(m[5]), today) : AMBIGUOUS),
   },
-  // 2023-05. Only the hyphen: "2023/99" and "2023.05" are far more often references and prices.
+  // 2023-05, 2019/03, 2019.3. Callers only ask about text that talks about registering, where a
+  // year and a month are a month; "2023/99" is no month at all, so not a date.
   {
-    regex: new RegExp(`${NUMERIC_START}([12]\\d{3})-(\\d{1,2})${NUMERIC_END}`, 'g'),
+    regex: new RegExp(`${NUMERIC_START}([12]\\d{3})([-/.])(\\d{1,2})${NUMERIC_END}`, 'g'),
     numeric: true,
-    read: (m, today) => monthReading(Number(m[1]), Number(m[2]), today),
+    read: (m, today) => (m[2] === '-' || (Number(m[3]) >= 1 && Number(m[3]) <= 12) ? monthReading(Number(m[1]), Number(m[3]), today) : null),
   },
   // 25/03/2022, 3/25/2021, 12-03-19, 05.04.2021
   {

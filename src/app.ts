@@ -12,9 +12,21 @@ import { composeMail } from './outbox/compose-mail';
 import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
 import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
+import { AccountStore } from './queue/accounts';
 import { openDatabase, type Db } from './queue/database';
+import { DecisionStore } from './queue/decisions';
+import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
 import { RequestQueue } from './queue/request-queue';
+import { ReviewStore } from './queue/review-store';
+import { ConsoleSessions, SignInThrottle } from './queue/sessions';
+import { StaffStore } from './queue/staff';
 import { createFileVault, type Vault } from './queue/vault';
+import { importAccountCsv, type AccountImport } from './review/account-csv';
+import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
+import { approvedSince } from './review/approved-export';
+import { createReviewService } from './review/create-review-service';
+import type { ReviewService } from './review/review-service';
+import { createStaffDirectory, type StaffRoster } from './review/staff-directory';
 
 export interface App {
   readonly config: Config;
@@ -22,8 +34,19 @@ export interface App {
   readonly vault: Vault;
   /** The key receipts are signed with, derived from the vault key so there is one secret to keep. */
   readonly receiptKey: Buffer;
+  readonly review: ReviewService;
+  readonly staff: StaffRoster;
+  /** The web console's sign-ins and sign-in throttle (src/console). */
+  readonly sessions: ConsoleSessions;
+  readonly signInThrottle: SignInThrottle;
+  /** Reads an account directory CSV and stores its good rows in one transaction. */
+  importAccounts(csv: Uint8Array): AccountImport;
+  /** Approved requests, in approval order; `since` is a `YYYY-MM-DD` day in TIME_ZONE. */
+  approvedRequests(since: string | null): ApprovedRequest[];
   drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
   flushOutbox(shouldStop?: () => boolean): Promise<FlushSummary>;
+  /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
+  deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
   close(): void;
 }
@@ -46,17 +69,32 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
   const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
   const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone };
+  const staff = new StaffStore(db, clock);
+  const accounts = new AccountStore(db, clock);
+  const handoffs = new HandoffStore(db, clock, queue);
+  const decisions = new DecisionStore(db, clock, queue, staff, handoffs);
+  const { accountWebhook } = config;
 
   return {
     config,
     queue,
     vault,
     receiptKey,
+    review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, queue), accounts, handoffs, vault, handOff: accountWebhook !== null }),
+    staff: createStaffDirectory(staff),
+    sessions: new ConsoleSessions(db, clock),
+    signInThrottle: new SignInThrottle(db, clock, config.web.signIn),
+    importAccounts: (csv) => importAccountCsv(accounts, csv),
+    approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight((shouldStop) =>
       drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
     ),
     // Two flushes at once could both send the same due mail: callers share the one in progress.
     flushOutbox: singleFlight((shouldStop) => flushOutbox({ queue, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
+    // Like the outbox: two runs at once could both post the same hand-off.
+    deliverHandoffs: singleFlight(async (shouldStop) =>
+      accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
+    ),
     housekeeping: () => housekeeping(queue, vault, clock, log),
     close() {
       transport.close();

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { open, readFile, rm } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApp, type App } from './app';
-import { calendarDay, systemClock } from './clock';
+import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
+import { serveConsole } from './console/start-console';
 import { runDaemon } from './daemon';
 import { verifyReceipt } from './documents/verify-receipt';
 import { analyseMessage } from './intake/analyse-message';
@@ -11,18 +13,40 @@ import { createLogger } from './log';
 import { requestJson } from './queue/request-json';
 import { RECEIPT_STATUSES } from './documents/receipt-facts';
 import type { RequestStatus } from './queue/request-status';
+import { EXPORT_FORMATS, formatApproved, type ExportFormat } from './review/approved-export';
+import { readHiddenLine } from './review/hidden-input';
+import type { Decision } from './review/review-service';
+import { StaffDirectoryError } from './review/staff-directory';
 
 const USAGE = `usage: cancel-desk <command>
 
-  run                               the daemon: intake at once, then on POLL_SCHEDULE; outbox; housekeeping
-  poll                              one intake cycle and one outbox flush, then exit
+  run                               the daemon (and the web console): intake at once, then on POLL_SCHEDULE; outbox; hand-offs; housekeeping
+  serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
+  poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
   queue list [--status S] [--json]  queued requests, oldest first
-  queue show <reference> [--json]   one request with its documents and event log
+  queue show <reference> [--json]   one request with its documents, pre-checks, hand-off and event log
+  queue approve <reference> --by STAFF [--note TEXT]
+  queue reject <reference> --by STAFF --reason TEXT
+  queue request-info <reference> --by STAFF --message TEXT
+                                    decide a pending_review request; the customer's mail is queued
+  queue document <reference> <n> --out FILE [--by STAFF]
+                                    decrypt ID document n into a new FILE, recorded as a view
+  staff add <name> [--password-stdin]
+  staff list
+  staff disable <name>
+  accounts import <file.csv>        the account directory: username,email,registration_date,status
+  export --status approved [--since YYYY-MM-DD] --format csv|json
+                                    approved requests, for an account system without the webhook
   verify-receipt <file.pdf>         whether a receipt PDF is genuine
+
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
 `;
 
 type Command = (args: string[], config: Config) => Promise<number>;
+
+/** A command line that does not say what to do: exit code 2. */
+class UsageError extends Error {}
 
 const commands: Record<string, Command> = {
   parse: parseCommand,
@@ -30,14 +54,53 @@ const commands: Record<string, Command> = {
     await runDaemon(app, log);
     return 0;
   }, { keepOpen: true }),
+  serve: (_args, config) => withApp(config, async (app, log) => {
+    await serveConsole(app, systemClock, log);
+    return 0;
+  }),
   poll: (_args, config) => withApp(config, async (app) => {
     await app.drainInbox();
     const flushed = await app.flushOutbox();
-    return flushed.sendFailed > 0 ? 1 : 0;
+    const handedOff = await app.deliverHandoffs();
+    return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
   }),
-  queue: queueCommand,
+  queue: subcommands('queue', {
+    list: queueListCommand,
+    show: queueShowCommand,
+    approve: decisionCommand('note', (by, note) => ({ kind: 'approve', by, note: note ?? null })),
+    reject: decisionCommand('reason', (by, reason) => reason !== undefined && { kind: 'reject', by, reason }),
+    'request-info': decisionCommand('message', (by, message) => message !== undefined && { kind: 'request_info', by, message }),
+    document: queueDocumentCommand,
+  }),
+  staff: subcommands('staff', { add: staffAddCommand, list: staffListCommand, disable: staffDisableCommand }),
+  accounts: subcommands('accounts', { import: accountsImportCommand }),
+  export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
 };
+
+function subcommands(name: string, table: Record<string, Command>): Command {
+  return (args, config) => {
+    const [action, ...rest] = args;
+    const command = action === undefined ? undefined : table[action];
+    if (command === undefined) throw new UsageError(`${name}: expected one of ${Object.keys(table).join(', ')}`);
+    return command(rest, config);
+  };
+}
+
+/** parseArgs, with its complaints about the command line turned into usage errors. */
+function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+function refuse(message: string): number {
+  process.stderr.write(`cancel-desk: ${message}\n`);
+  return 1;
+}
 
 async function withApp(config: Config, work: (app: App, log: ReturnType<typeof createLogger>) => Promise<number>, options: { keepOpen?: boolean } = {}): Promise<number> {
   const log = createLogger((line) => process.stderr.write(line), systemClock);
@@ -49,31 +112,142 @@ async function withApp(config: Config, work: (app: App, log: ReturnType<typeof c
   }
 }
 
-async function queueCommand(args: string[], config: Config): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { status: { type: 'string' }, json: { type: 'boolean' } } });
-  const [action, reference] = positionals;
+async function queueListCommand(args: string[], config: Config): Promise<number> {
+  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, json: { type: 'boolean' } } });
   if (values.status !== undefined && !(RECEIPT_STATUSES as readonly string[]).includes(values.status)) {
-    process.stderr.write(`cancel-desk queue: --status must be one of ${RECEIPT_STATUSES.join(', ')}\n`);
-    return 2;
+    throw new UsageError(`queue: --status must be one of ${RECEIPT_STATUSES.join(', ')}`);
   }
   return withApp(config, async (app) => {
-    if (action === 'list') {
-      const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined });
-      if (values.json) process.stdout.write(`${JSON.stringify(requests.map(requestJson))}\n`);
-      else for (const request of requests) process.stdout.write(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`);
+    const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined });
+    if (values.json) process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
+    else for (const request of requests) process.stdout.write(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`);
+    return 0;
+  });
+}
+
+async function queueShowCommand(args: string[], config: Config): Promise<number> {
+  const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UsageError('queue show <reference> [--json]');
+  return withApp(config, async (app) => {
+    const review = app.review.review(positionals[0]);
+    if (!review) return refuse(`no request ${positionals[0]}`);
+    const shown = { ...requestJson(review.request, review.handoff), checks: review.checks, needsCloserReview: review.needsCloserReview };
+    process.stdout.write(values.json ? `${JSON.stringify(shown)}\n` : `${JSON.stringify(shown, null, 2)}\n`);
+    return 0;
+  });
+}
+
+/** `queue approve|reject|request-info`: `decision` is false when the text the decision needs is missing. */
+function decisionCommand(textOption: 'note' | 'reason' | 'message', decision: (by: string, text: string | undefined) => Decision | false): Command {
+  return async (args, config) => {
+    const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { by: { type: 'string' }, [textOption]: { type: 'string' } } });
+    const by = values.by;
+    const text = values[textOption];
+    const decided = typeof by === 'string' && positionals.length === 1 && decision(by, typeof text === 'string' ? text : undefined);
+    if (!decided) throw new UsageError(`queue: name one request, who decides (--by STAFF), and ${textOption === 'note' ? 'optionally a --note' : `the --${textOption}`}`);
+    return withApp(config, async (app) => {
+      const outcome = app.review.decide(positionals[0], decided);
+      if (!outcome.ok) return refuse(outcome.message);
+      process.stdout.write(`${outcome.request.reference} is now ${outcome.request.status}; the mail to the customer is queued\n`);
       return 0;
+    });
+  };
+}
+
+async function queueDocumentCommand(args: string[], config: Config): Promise<number> {
+  const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { out: { type: 'string' }, by: { type: 'string' } } });
+  const [reference, position] = positionals;
+  if (positionals.length !== 2 || !/^[1-9]\d*$/.test(position) || values.out === undefined) throw new UsageError('queue document <reference> <n> --out FILE [--by STAFF]');
+  const out = values.out;
+  return withApp(config, async (app) => {
+    const staff = values.by === undefined ? null : app.staff.enabledName(values.by);
+    if (values.by !== undefined && staff === null) return refuse(`${values.by} is not an enabled staff member`);
+    // Created before the view is recorded, so that a refusal to overwrite records no view.
+    const file = await open(out, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? null : Promise.reject(error)));
+    if (file === null) return refuse(`${out} already exists: name a new file`);
+    let opened: Awaited<ReturnType<App['review']['openDocument']>> = null;
+    try {
+      opened = await app.review.openDocument(reference, Number(position), staff ?? `os:${userInfo().username}`, 'cli');
+      if (opened) await file.writeFile(opened.content);
+    } finally {
+      await file.close();
+      if (!opened) await rm(out, { force: true });
     }
-    if (action === 'show' && reference) {
-      const request = app.queue.findRequest(reference);
-      if (!request) {
-        process.stderr.write(`cancel-desk queue: no request ${reference}\n`);
-        return 1;
-      }
-      process.stdout.write(values.json ? `${JSON.stringify(requestJson(request))}\n` : `${JSON.stringify(requestJson(request), null, 2)}\n`);
-      return 0;
+    if (!opened) return refuse(`${reference} has no ID document ${position}`);
+    process.stdout.write(`${out}: ${opened.document.filename} (${opened.document.contentType}, ${opened.document.size} bytes)\n`);
+    return 0;
+  });
+}
+
+async function staffAddCommand(args: string[], config: Config): Promise<number> {
+  const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { 'password-stdin': { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UsageError('staff add <name> [--password-stdin]');
+  let password: string | null;
+  if (values['password-stdin']) {
+    password = (await readStream(process.stdin)).toString('utf8').split(/\r?\n/)[0];
+  } else if (process.stdin.isTTY) {
+    password = await readHiddenLine('Password: ');
+    if (password !== null && (await readHiddenLine('Password again: ')) !== password) return refuse('the two passwords differ; nobody was added');
+  } else {
+    throw new UsageError('staff add: standard input is not a terminal; pipe the password in with --password-stdin');
+  }
+  if (password === null) return refuse('cancelled; nobody was added');
+  const name = positionals[0];
+  return withApp(config, async (app) => {
+    try {
+      await app.staff.add(name, password);
+    } catch (error) {
+      if (error instanceof StaffDirectoryError) return refuse(error.message);
+      throw error;
     }
-    process.stderr.write(USAGE);
-    return 2;
+    process.stdout.write(`added staff member ${name}\n`);
+    return 0;
+  });
+}
+
+async function staffListCommand(args: string[], config: Config): Promise<number> {
+  parseCommandLine({ args, options: {} });
+  return withApp(config, async (app) => {
+    for (const member of app.staff.list()) process.stdout.write(`${member.name}\t${member.disabled ? 'disabled' : 'enabled'}\t${member.createdAt}\n`);
+    return 0;
+  });
+}
+
+async function staffDisableCommand(args: string[], config: Config): Promise<number> {
+  const { positionals } = parseCommandLine({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('staff disable <name>');
+  return withApp(config, async (app) => {
+    if (!app.staff.disable(positionals[0])) return refuse(`no staff member ${positionals[0]}`);
+    process.stdout.write(`disabled staff member ${positionals[0]}\n`);
+    return 0;
+  });
+}
+
+async function accountsImportCommand(args: string[], config: Config): Promise<number> {
+  const { positionals } = parseCommandLine({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('accounts import <file.csv>');
+  const file = positionals[0];
+  const csv = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`accounts import: cannot read ${file}: ${error.code ?? error.message}`);
+  });
+  return withApp(config, async (app) => {
+    const imported = app.importAccounts(csv);
+    if (!imported.ok) return refuse(`${file}: ${imported.message}; nothing was imported`);
+    const { added, updated, rejected } = imported;
+    process.stdout.write(`imported ${added + updated} accounts (${added} new, ${updated} updated); ${rejected.length} lines rejected\n`);
+    for (const line of rejected) process.stderr.write(`${file}:${line.line}: ${line.reason}\n`);
+    return rejected.length > 0 ? 1 : 0;
+  });
+}
+
+async function exportCommand(args: string[], config: Config): Promise<number> {
+  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' } } });
+  if (values.status !== 'approved') throw new UsageError('export: --status approved is required (only approved requests are exported)');
+  if (!(EXPORT_FORMATS as readonly (string | undefined)[]).includes(values.format)) throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (values.since !== undefined && !isCalendarDay(values.since)) throw new UsageError('export: --since must be a day, YYYY-MM-DD');
+  return withApp(config, async (app) => {
+    process.stdout.write(formatApproved(app.approvedRequests(values.since ?? null), values.format as ExportFormat));
+    return 0;
   });
 }
 
@@ -132,6 +306,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(args, loadConfig());
   } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`cancel-desk ${error.message}\n(cancel-desk help lists every command)\n`);
+      return 2;
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`cancel-desk: ${error.message}\n`);
       return 78;

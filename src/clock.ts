@@ -9,3 +9,9 @@ export const systemClock: Clock = { now: () => new Date() };
 export function calendarDay(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
+
+/** Whether `value` is a real `YYYY-MM-DD` day (no 2023-02-30). */
+export function isCalendarDay(value: string): boolean {
+  const instant = new Date(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(instant.getTime()) && instant.toISOString().startsWith(value);
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import type { ImapSettings } from './mailbox/imap-mailbox';
 import type { SmtpSettings } from './outbox/nodemailer-transports';
+import type { AccountWebhook } from './review/account-webhook';
 
 const whole = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -61,10 +62,24 @@ const environmentSchema = z.object({
   OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
   HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
   MAX_PROCESSING_ATTEMPTS: whole(3),
+  ACCOUNT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ACCOUNT_WEBHOOK_SECRET: z.string().min(16, 'must have at least 16 characters (openssl rand -hex 32)').optional(),
+  WEBHOOK_SCHEDULE: schedule('*/30 * * * * *'),
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WEB_COOKIE_SECURE: flag(false),
+  WEB_TRUST_PROXY: flag(false),
+  WEB_SESSION_HOURS: whole(12),
+  WEB_SIGNIN_MAX_FAILURES: whole(5),
+  WEB_SIGNIN_LOCK_MINUTES: whole(15),
 })
   .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && env.IMAP_PASSWORD), {
     message: 'IMAP_USER and IMAP_PASSWORD are required when IMAP_HOST is set',
     path: ['IMAP_USER'],
+  })
+  .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
+    message: 'is required when ACCOUNT_WEBHOOK_URL is set: every hand-off is signed with it (openssl rand -hex 32)',
+    path: ['ACCOUNT_WEBHOOK_SECRET'],
   })
   .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
     message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
@@ -83,8 +98,25 @@ export interface Config {
   imap: ImapSettings | null;
   /** Absent in the embedded default: outgoing mail is written to DATA_DIR/outgoing. */
   smtp: SmtpSettings | null;
-  schedules: { poll: string; outbox: string; housekeeping: string };
+  /** Absent: approved requests wait for `cancel-desk export` instead of being posted to the account system. */
+  accountWebhook: AccountWebhook | null;
+  schedules: { poll: string; outbox: string; housekeeping: string; webhook: string };
   maxProcessingAttempts: number;
+  web: WebSettings;
+}
+
+/** The web console (`cancel-desk serve`, also started by `cancel-desk run`). */
+export interface WebSettings {
+  host: string;
+  /** 0 picks a free port (tests); the address actually bound is logged. */
+  port: number;
+  /** Marks the session cookie Secure (and names it `__Host-…`): set it whenever staff reach the console over HTTPS. */
+  secureCookie: boolean;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (sign-in throttling is per address). */
+  trustProxy: boolean;
+  sessionMs: number;
+  /** This many failed sign-ins for one name, or from one address, within `lockMs` lock it for `lockMs`. */
+  signIn: { maxFailures: number; windowMs: number; lockMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -120,8 +152,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     smtp: env.SMTP_HOST
       ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null }
       : null,
-    schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE },
+    accountWebhook: env.ACCOUNT_WEBHOOK_URL ? { url: env.ACCOUNT_WEBHOOK_URL, secret: env.ACCOUNT_WEBHOOK_SECRET! } : null,
+    schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE },
     maxProcessingAttempts: env.MAX_PROCESSING_ATTEMPTS,
+    web: {
+      host: env.WEB_HOST,
+      port: env.WEB_PORT,
+      secureCookie: env.WEB_COOKIE_SECURE,
+      trustProxy: env.WEB_TRUST_PROXY,
+      sessionMs: env.WEB_SESSION_HOURS * 60 * 60 * 1000,
+      signIn: { maxFailures: env.WEB_SIGNIN_MAX_FAILURES, windowMs: env.WEB_SIGNIN_LOCK_MINUTES * 60 * 1000, lockMs: env.WEB_SIGNIN_LOCK_MINUTES * 60 * 1000 },
+    },
     intake: {
       trustedAuthservId: env.TRUSTED_AUTHSERV_ID.toLowerCase(),
       ownAddresses: [mailFrom.address],

@@ -1,5 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from './app';
+import { systemClock } from './clock';
+import { startConsole } from './console/start-console';
 import type { Logger } from './log';
 
 /**
@@ -7,7 +9,9 @@ import type { Logger } from './log';
  * taking new messages, the message in hand is finished, and the process exits without waiting for
  * the next tick (node-cron's own shutdown would keep it alive for its whole timeout).
  */
-export function runDaemon(app: App, log: Logger): Promise<void> {
+export async function runDaemon(app: App, log: Logger): Promise<void> {
+  // The web console first: a port already taken stops the daemon before it touches the inbox.
+  const web = await startConsole(app, systemClock, log);
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
   const shouldStop = () => stopping;
@@ -34,12 +38,15 @@ export function runDaemon(app: App, log: Logger): Promise<void> {
   });
   const outbox = job('outbox', () => app.flushOutbox(shouldStop));
   const housekeeping = job('housekeeping', () => app.housekeeping());
+  const handoff = job('handoff', () => app.deliverHandoffs(shouldStop));
 
   const { schedules, timeZone } = app.config;
   const tasks: ScheduledTask[] = [
     cron.schedule(schedules.poll, intake, { name: 'intake', timezone: timeZone }),
     cron.schedule(schedules.outbox, outbox, { name: 'outbox', timezone: timeZone }),
     cron.schedule(schedules.housekeeping, housekeeping, { name: 'housekeeping', timezone: timeZone }),
+    // Without a webhook, approved requests wait for `cancel-desk export`: nothing to schedule.
+    ...(app.config.accountWebhook ? [cron.schedule(schedules.webhook, handoff, { name: 'handoff', timezone: timeZone })] : []),
   ];
   log.info('daemon_started', { schedules, pid: process.pid });
   void intake();
@@ -51,6 +58,7 @@ export function runDaemon(app: App, log: Logger): Promise<void> {
       log.info('daemon_stopping', { signal, jobsInFlight: inFlight.size });
       await Promise.all(tasks.map((task) => task.destroy()));
       await Promise.all(inFlight);
+      await web.close();
       app.close();
       log.info('daemon_stopped', {});
       resolve();

@@ -1,8 +1,8 @@
-import type { MissingItem, ReceiptFacts } from '../documents/receipt-facts';
+import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receipt-facts';
 import { renderReceiptPdf } from '../documents/receipt-pdf';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import type { RequestProblem } from '../intake/intake-result';
-import type { OutboxMessage } from '../queue/request-queue';
+import type { MailPurpose, OutboxMessage, OutboxPayload } from '../queue/request-queue';
 import { renderMailTemplate } from './mail-templates';
 import type { OutgoingMail } from './outgoing-mail';
 
@@ -22,32 +22,32 @@ const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
   invalid_id_document: 'id_document',
 };
 
+/** Each mail's template in `templates/mail/`, and the receipt PDF it carries, if any. */
+const PURPOSES: Record<MailPurpose, { template: (request: OutboxPayload['request']) => string; receipt: ReceiptKind | null }> = {
+  acknowledgement: { template: (request) => (request.status === 'needs_info' ? 'acknowledgement-needs-info' : 'acknowledgement'), receipt: 'acknowledgement' },
+  'decision-approved': { template: () => 'decision-approved', receipt: 'confirmation' },
+  'decision-rejected': { template: () => 'decision-rejected', receipt: null },
+  'decision-info-requested': { template: () => 'decision-info-requested', receipt: null },
+};
+
 /** Turns a queued outbox row into the mail the customer receives, in their language, with its PDF. */
 export async function composeMail(message: OutboxMessage, settings: CompositionSettings): Promise<OutgoingMail> {
-  const { request, queuedAt } = message.payload;
+  const { request, note } = message.payload;
+  const purpose = PURPOSES[message.purpose];
   const wording = loadReceiptWording(settings.templatesDir, request.language);
   const missing = [...new Set(request.problems.map((problem) => MISSING_ITEM[problem]))];
-  const facts: ReceiptFacts = {
-    kind: 'acknowledgement',
-    reference: request.reference,
-    language: request.language,
-    receivedAt: request.receivedAt,
-    timeZone: settings.timeZone,
-    status: request.status,
-    sender: request.email,
-    username: request.fields.username,
-    registrationDate: request.fields.registrationDate,
-    reason: request.fields.reason,
-    idDocuments: request.idDocuments.map(({ filename, sha256 }) => ({ filename, sha256 })),
-    missing,
-    issuedAt: queuedAt,
-  };
-  const template = request.status === 'needs_info' ? `${message.purpose}-needs-info` : message.purpose;
-  const text = renderMailTemplate(settings.templatesDir, template, request.language, {
+  const text = renderMailTemplate(settings.templatesDir, purpose.template(request), request.language, {
     reference: request.reference,
     missing: missing.map((item) => `- ${wording.missingItems[item]}`).join('\n'),
+    reason: note ?? '',
+    needed: asList(note ?? ''),
   });
-  const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording);
+  const attachments: OutgoingMail['attachments'] = [];
+  if (purpose.receipt !== null) {
+    const facts = receiptFacts(purpose.receipt, message.payload, missing, settings.timeZone);
+    const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording);
+    attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
+  }
   return {
     from: settings.mailFrom,
     to: message.recipient,
@@ -63,6 +63,35 @@ export async function composeMail(message: OutboxMessage, settings: CompositionS
       'X-Auto-Response-Suppress': 'All',
       'X-Cancel-Desk-Reference': request.reference,
     },
-    attachments: [{ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }],
+    attachments,
   };
+}
+
+function receiptFacts(kind: ReceiptKind, payload: OutboxPayload, missing: MissingItem[], timeZone: string): ReceiptFacts {
+  const { request, queuedAt } = payload;
+  return {
+    kind,
+    reference: request.reference,
+    language: request.language,
+    receivedAt: request.receivedAt,
+    timeZone,
+    status: request.status,
+    sender: request.email,
+    username: request.fields.username,
+    registrationDate: request.fields.registrationDate,
+    reason: request.fields.reason,
+    idDocuments: request.idDocuments.map(({ filename, sha256 }) => ({ filename, sha256 })),
+    missing,
+    issuedAt: queuedAt,
+  };
+}
+
+/** Staff's words as a list, one item per line, whether or not they typed bullets themselves. */
+function asList(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim().replace(/^[-*•·]\s*/, ''))
+    .filter((line) => line !== '')
+    .map((line) => `- ${line}`)
+    .join('\n');
 }

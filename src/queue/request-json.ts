@@ -1,7 +1,11 @@
+import type { HandoffState } from './handoffs';
 import type { CancellationRequest } from './request-queue';
 
-/** The JSON face of a request for staff tools: document metadata only, never vault ids or bytes. */
-export function requestJson(request: CancellationRequest) {
+/**
+ * The JSON face of a request for staff tools: document metadata only, never vault ids or bytes.
+ * `handoff` is null until an approval is handed to the account system.
+ */
+export function requestJson(request: CancellationRequest, handoff: HandoffState | null) {
   return {
     reference: request.reference,
     status: request.status,
@@ -14,6 +18,7 @@ export function requestJson(request: CancellationRequest) {
     receivedAt: request.receivedAt,
     updatedAt: request.updatedAt,
     idDocuments: request.idDocuments.map(({ vaultId: _vaultId, ...metadata }) => metadata),
+    handoff,
     events: request.events,
   };
 }

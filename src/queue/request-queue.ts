@@ -43,9 +43,12 @@ export interface OutboxPayload {
   queuedAt: string;
 }
 
+/** Why a mail is sent; each picks its template and attachment in compose-mail. */
+export type MailPurpose = 'acknowledgement' | 'decision-approved' | 'decision-rejected' | 'decision-info-requested';
+
 export interface OutboxMessage {
   id: number;
-  purpose: string;
+  purpose: MailPurpose;
   messageId: string;
   recipient: string;
   inReplyTo: string | null;
@@ -180,7 +183,7 @@ export class RequestQueue {
       .prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?')
       .all(this.now(), limit) as {
       id: number;
-      purpose: string;
+      purpose: MailPurpose;
       message_id: string;
       recipient: string;
       in_reply_to: string | null;
@@ -332,7 +335,8 @@ export class RequestQueue {
     );
   }
 
-  private enqueueMail(requestId: number, purpose: string, inReplyTo: string | null, references: string[], note: string | null): void {
+  /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
+  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null): void {
     const request = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);
     const { sequence } = this.db.prepare('SELECT count(*) + 1 AS sequence FROM outbox WHERE request_id = ?').get(requestId) as { sequence: number };
     // Deterministic, so a resend after a crash carries the same Message-ID and threads as one mail.
@@ -348,7 +352,8 @@ export class RequestQueue {
     this.appendEvent(requestId, 'system', 'mail_queued', { purpose, messageId });
   }
 
-  private appendEvent(requestId: number, actor: string, type: string, detail: Record<string, unknown>): void {
+  /** Joins the caller's transaction. */
+  appendEvent(requestId: number, actor: string, type: string, detail: Record<string, unknown>): void {
     this.db.prepare('INSERT INTO request_events (request_id, at, actor, type, detail) VALUES (?, ?, ?, ?, ?)').run(requestId, this.now(), actor, type, JSON.stringify(detail));
   }
 

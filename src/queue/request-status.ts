@@ -6,3 +6,9 @@ export type RequestStatus = 'needs_info' | 'pending_review' | 'approved' | 'reje
 export function statusForProblems(problems: RequestProblem[]): RequestStatus {
   return problems.length === 0 ? 'pending_review' : 'needs_info';
 }
+
+/**
+ * Only a complete request waiting for staff can be decided: a decided one stays decided, and one
+ * waiting for the customer is decided once they have replied.
+ */
+export const DECIDABLE_STATUS: RequestStatus = 'pending_review';

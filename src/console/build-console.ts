@@ -1,0 +1,115 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createContext, type ConsoleContext, type ConsoleDependencies } from './console-context';
+import { requestRoutes } from './request-routes';
+import { signInRoutes } from './sign-in-routes';
+import { loadViews } from './views';
+import { readCookie, safeReturnPath, SECURITY_HEADERS } from './web-security';
+
+export type { ConsoleDependencies } from './console-context';
+
+const STATIC_TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  ico: 'image/x-icon',
+};
+
+/**
+ * The staff web console, built from its dependencies like any Fastify app: nothing listens until
+ * the caller says so (`startConsole`), and tests drive it in-process with `inject`.
+ * Anonymous visitors get /login and static assets; anything else sends them to /login, the same
+ * way whether or not what they asked for exists.
+ */
+export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
+  const views = loadViews(deps.templatesDir);
+  const context = createContext(deps, views);
+  const app = Fastify({
+    logger: false,
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+    // A URL the router cannot even decode answers before any hook runs: it gets the same headers by hand.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).code(400).headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).type('text/plain; charset=utf-8').send('Bad request');
+    },
+  });
+
+  // Only HTML forms come in: no JSON, no plain text, nothing a cross-site `fetch` could send without a preflight but a form.
+  app.removeAllContentTypeParsers();
+  void app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  app.decorateRequest('staffName', null);
+  app.decorateRequest('sessionToken', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    identify(context, request);
+    if (isPublic(request) || request.staffName !== null) return;
+    const wanted = safeReturnPath(request.url);
+    return reply.redirect(wanted && request.method === 'GET' && wanted !== '/requests' ? `/login?next=${encodeURIComponent(wanted)}` : '/login', 303);
+  });
+
+  // Every response, errors and static files included, carries the security headers; nothing personal is cached.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    context.sendMessage(request, reply, 404, 'Not found', 'There is no such page.', { href: request.staffName ? '/requests' : '/login', label: request.staffName ? 'Back to the queue' : 'Sign in' });
+  app.setNotFoundHandler(notFound);
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) deps.log.error('console_error', { method: request.method, path: request.routeOptions.url ?? null, error: error.message });
+    const text = status === 500 ? 'Something went wrong on our side; nothing was changed. Try again, and tell an administrator if it keeps happening.' : 'The console could not understand that request.';
+    try {
+      return context.sendMessage(request, reply, status, status === 500 ? 'Error' : 'Bad request', text);
+    } catch {
+      // Never Fastify's own error body: it would show the error's message.
+      return reply.code(status).type('text/plain; charset=utf-8').send(text);
+    }
+  });
+
+  app.get('/static/:file', async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const match = /^[a-z0-9][a-z0-9_-]*\.([a-z0-9]+)$/.exec(file);
+    const type = match ? STATIC_TYPES[match[1]] : undefined;
+    if (!type) return notFound(request, reply);
+    let body: Buffer;
+    try {
+      body = await readFile(join(deps.templatesDir, 'static', file));
+    } catch {
+      return notFound(request, reply);
+    }
+    return reply.type(type).header('cache-control', 'no-cache').send(body);
+  });
+
+  signInRoutes(app, context);
+  requestRoutes(app, context);
+  return app;
+}
+
+function isPublic(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0];
+  return path === '/login' || path.startsWith('/static/');
+}
+
+/** Finds the signed-in staff member from the session cookie, if the session is live and the account still enabled. */
+function identify(context: ConsoleContext, request: FastifyRequest): void {
+  request.staffName = null;
+  request.sessionToken = null;
+  const token = readCookie(request.headers.cookie, context.cookies.session);
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return;
+  const session = context.sessions.find(token);
+  if (!session) return;
+  if (!context.staff.list().some((member) => member.name === session.staff && !member.disabled)) {
+    context.sessions.closeAllOf(session.staff);
+    return;
+  }
+  request.staffName = session.staff;
+  request.sessionToken = token;
+}

@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { ConsoleSessions, SignInThrottle } from '../queue/sessions';
+import type { ReviewService, StaffDirectory } from '../review/review-service';
+import { STATUSES, statusLabel } from './present';
+import type { Page, Views } from './views';
+import { csrfTokenFor } from './web-security';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in staff member, or null for an anonymous visitor. */
+    staffName: string | null;
+    /** The session's secret (from the cookie), for the CSRF token; null when anonymous. */
+    sessionToken: string | null;
+  }
+}
+
+export interface ConsoleDependencies {
+  review: ReviewService;
+  staff: StaffDirectory;
+  sessions: ConsoleSessions;
+  throttle: SignInThrottle;
+  clock: Clock;
+  log: Logger;
+  /** The console's templates folder (templates/web): pages, partials/ and static/. */
+  templatesDir: string;
+  timeZone: string;
+  /** Secure cookies named `__Host-…`: whenever the console is reached over HTTPS. */
+  secureCookie: boolean;
+  sessionMs: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy?: boolean;
+  /** Rows per queue page (50). */
+  pageSize?: number;
+}
+
+/** What the route modules share: dependencies, the views, and rendering with the common layout. */
+export interface ConsoleContext extends ConsoleDependencies {
+  views: Views;
+  cookies: { session: string; signIn: string };
+  sendPage(request: FastifyRequest, reply: FastifyReply, status: number, page: Page, title: string, view: Record<string, unknown>): FastifyReply;
+  sendMessage(request: FastifyRequest, reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; label: string }): FastifyReply;
+}
+
+export function createContext(deps: ConsoleDependencies, views: Views): ConsoleContext {
+  const cookies = deps.secureCookie ? { session: '__Host-cd_session', signIn: '__Host-cd_signin' } : { session: 'cd_session', signIn: 'cd_signin' };
+
+  const layout = (request: FastifyRequest, page: Page, title: string, view: Record<string, unknown>) => {
+    if (request.staffName === null || request.sessionToken === null) return { page, title, signedIn: null, ...view };
+    const csrf = csrfTokenFor(request.sessionToken);
+    return { page, title, csrf, signedIn: { staff: request.staffName, csrf, tabs: tabs(typeof view.currentStatus === 'string' ? view.currentStatus : null) }, ...view };
+  };
+
+  /** The header's counts per status; left out (not failed) when the queue cannot be read, so that error pages still render. */
+  const tabs = (current: string | null) => {
+    let counts: Record<string, number>;
+    try {
+      counts = deps.review.list({ page: 1, pageSize: 1 }).counts;
+    } catch {
+      return [];
+    }
+    const total = STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+    return [
+      ...STATUSES.map((status) => ({ status, label: statusLabel(status), count: counts[status] ?? 0, href: `/requests?status=${status}`, current: current === status })),
+      { status: 'all', label: 'All', count: total, href: '/requests?status=all', current: current === 'all' },
+    ];
+  };
+
+  const context: ConsoleContext = {
+    ...deps,
+    views,
+    cookies,
+    sendPage(request, reply, status, page, title, view) {
+      return reply.code(status).type('text/html; charset=utf-8').send(views.render(page, layout(request, page, title, view)));
+    },
+    sendMessage(request, reply, status, heading, text, link) {
+      return context.sendPage(request, reply, status, 'message', heading, { heading, text, link: link ?? null, confirmSignOut: false });
+    },
+  };
+  return context;
+}

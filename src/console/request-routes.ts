@@ -1,0 +1,272 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestStatus } from '../queue/request-status';
+import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
+import type { ConsoleContext } from './console-context';
+import {
+  checkLabel,
+  documentProblemLabel,
+  eventDetails,
+  formatSize,
+  formatTime,
+  humanize,
+  LONG_WAIT_MS,
+  problemLabel,
+  resultLabel,
+  STATUSES,
+  statusLabel,
+  waited,
+} from './present';
+import { refuseCsrf } from './sign-in-routes';
+import { contentDisposition, csrfTokenFor, isInlineType, sameSecret } from './web-security';
+
+type Form = Record<string, unknown>;
+
+const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
+
+type Action = 'approve' | 'reject' | 'request-info';
+
+const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
+  not_found: { status: 404, title: 'No such request.' },
+  illegal_transition: { status: 409, title: 'This decision is not possible.' },
+  decided_concurrently: { status: 409, title: 'Someone else changed this request first.' },
+  missing_text: { status: 400, title: 'Some text is needed.' },
+  unknown_staff: { status: 403, title: 'Your account may not decide.' },
+};
+
+const DONE: Record<Action, string> = {
+  approve: 'Approved. The confirmation mail to the customer is queued.',
+  reject: 'Rejected. The mail with your reason to the customer is queued.',
+  'request-info': 'Information requested. The mail to the customer is queued; the request waits for their reply.',
+};
+
+/** The queue, one request, decisions and ID documents. Every route here is for signed-in staff only (see the auth hook). */
+export function requestRoutes(app: FastifyInstance, context: ConsoleContext): void {
+  const { review, clock, timeZone } = context;
+  const pageSize = context.pageSize ?? 50;
+
+  app.get('/', async (_request, reply) => reply.redirect('/requests', 303));
+
+  app.get('/requests', async (request, reply) => {
+    const query = request.query as Form;
+    const statusParam = typeof query.status === 'string' ? query.status : null;
+    const status = (STATUSES as string[]).includes(statusParam ?? '') ? (statusParam as RequestStatus) : statusParam === 'all' ? undefined : 'pending_review';
+    const check = query.check === 'needs_closer_review' || query.check === 'clear' ? query.check : undefined;
+    const search = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
+    const requestedPage = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
+    const filter: ReviewFilter = { status, check, search: search || undefined, page: requestedPage, pageSize };
+    const listing = review.list(filter);
+    const pages = Math.max(1, Math.ceil(listing.total / pageSize));
+    const now = clock.now();
+
+    const link = (page: number) => {
+      const params = new URLSearchParams({ status: status ?? 'all' });
+      if (check) params.set('check', check);
+      if (search) params.set('q', search);
+      if (page > 1) params.set('page', String(page));
+      return `/requests?${params.toString()}`;
+    };
+    const heading = search ? `Search` : status ? statusLabel(status) : 'All requests';
+    return context.sendPage(request, reply, 200, 'queue', search ? `Search: ${search}` : heading, {
+      currentStatus: search ? null : (status ?? 'all'),
+      heading,
+      search,
+      totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, oldest first`,
+      filtered: Boolean(search || check || statusParam),
+      statusOptions: [
+        { value: 'all', label: 'Any status', selected: status === undefined },
+        ...STATUSES.map((value) => ({ value, label: statusLabel(value), selected: value === status })),
+      ],
+      checkOptions: [
+        { value: '', label: 'Any', selected: check === undefined },
+        { value: 'needs_closer_review', label: 'Needs closer review', selected: check === 'needs_closer_review' },
+        { value: 'clear', label: 'All checks clear', selected: check === 'clear' },
+      ],
+      hasItems: listing.items.length > 0,
+      items: listing.items.map((item) => {
+        const open = item.status === 'pending_review' || item.status === 'needs_info';
+        return {
+          reference: item.reference,
+          status: item.status,
+          statusLabel: statusLabel(item.status),
+          needsCloserReview: item.needsCloserReview,
+          email: item.email,
+          username: item.username ?? '',
+          receivedAt: item.receivedAt,
+          received: formatTime(item.receivedAt, timeZone),
+          waited: open ? waited(item.receivedAt, now) : '—',
+          longWait: open && now.getTime() - new Date(item.receivedAt).getTime() > LONG_WAIT_MS,
+        };
+      }),
+      page: requestedPage,
+      pages,
+      previous: requestedPage > 1 ? link(Math.min(requestedPage - 1, pages)) : null,
+      following: requestedPage < pages ? link(requestedPage + 1) : null,
+    });
+  });
+
+  app.get('/requests/:reference', async (request, reply) => {
+    const { reference } = request.params as { reference: string };
+    const query = request.query as Form;
+    const found = REFERENCE.test(reference) ? review.review(reference) : null;
+    if (!found) return notFound(request, reply);
+    const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Action) : null;
+    const viewing = typeof query.document === 'string' && /^[1-9]\d{0,3}$/.test(query.document) ? Number(query.document) : null;
+    return showRequest(request, reply, 200, found, { done, viewing });
+  });
+
+  for (const action of ['approve', 'reject', 'request-info'] as const) {
+    app.post(`/requests/:reference/${action}`, async (request, reply) => {
+      const { reference } = request.params as { reference: string };
+      const form = (request.body ?? {}) as Form;
+      if (!sameSecret(form._csrf, csrfTokenFor(request.sessionToken!))) return refuseCsrf(context, request, reply);
+      if (!REFERENCE.test(reference)) return notFound(request, reply);
+      const text = (field: string) => (typeof form[field] === 'string' ? (form[field] as string).trim().slice(0, 2000) : '');
+      const version = typeof form.version === 'string' && /^\d{1,9}$/.test(form.version) ? Number(form.version) : null;
+      const by = request.staffName!;
+      const decision: Decision =
+        action === 'approve'
+          ? { kind: 'approve', by, note: text('note') || null }
+          : action === 'reject'
+            ? { kind: 'reject', by, reason: text('reason') }
+            : { kind: 'request_info', by, message: text('message') };
+      const outcome =
+        version === null
+          ? ({ ok: false, reason: 'decided_concurrently', message: 'The form did not say which version of the request it was for. Reload the page and decide again.' } as const)
+          : review.decide(reference, decision, version);
+      if (outcome.ok) {
+        context.log.info('console_decided', { reference, decision: decision.kind, staff: by });
+        return reply.redirect(`/requests/${reference}?done=${action}`, 303);
+      }
+      const current = review.review(reference);
+      if (!current) return notFound(request, reply);
+      const refusal = REFUSALS[outcome.reason] ?? { status: 409, title: 'Not decided.' };
+      return showRequest(request, reply, refusal.status, current, {
+        refusal: { title: refusal.title, message: outcome.message },
+        form: {
+          note: text('note'),
+          reason: text('reason'),
+          message: text('message'),
+          openReject: action === 'reject',
+          openInfo: action === 'request-info',
+        },
+      });
+    });
+  }
+
+  app.get('/requests/:reference/documents/:position', async (request, reply) => {
+    const { reference, position } = request.params as { reference: string; position: string };
+    if (!REFERENCE.test(reference) || !/^[1-9]\d{0,3}$/.test(position)) return notFound(request, reply);
+    const opened = await review.openDocument(reference, Number(position), request.staffName!, 'web');
+    if (!opened) return notFound(request, reply);
+    const { document, content } = opened;
+    const inline = isInlineType(document.contentType);
+    return reply
+      .code(200)
+      .header('content-type', inline ? document.contentType : 'application/octet-stream')
+      .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', document.filename))
+      .header('cache-control', 'no-store')
+      .send(content);
+  });
+
+  function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    return context.sendMessage(request, reply, 404, 'Not found', 'There is no such request or document.', { href: '/requests', label: 'Back to the queue' });
+  }
+
+  function showRequest(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    found: RequestReview,
+    options: {
+      done?: Action | null;
+      viewing?: number | null;
+      refusal?: { title: string; message: string };
+      form?: { note: string; reason: string; message: string; openReject: boolean; openInfo: boolean };
+    },
+  ): FastifyReply {
+    const { request: cancellation, checks, needsCloserReview, bodyText, handoff } = found;
+    const { reference } = cancellation;
+    const now = clock.now();
+    const open = cancellation.status === 'pending_review' || cancellation.status === 'needs_info';
+    const base = `/requests/${reference}`;
+    const documents = cancellation.idDocuments.map((document) => ({
+      position: document.position,
+      filename: document.filename,
+      contentType: document.contentType,
+      declaredType: document.declaredType,
+      declaredDiffers: document.declaredType !== document.contentType,
+      size: formatSize(document.size),
+      valid: document.valid,
+      problem: documentProblemLabel(document.problem),
+      inline: isInlineType(document.contentType),
+      href: `${base}/documents/${document.position}`,
+      viewHref: `${base}?document=${document.position}#viewer`,
+      viewing: options.viewing === document.position,
+    }));
+    const shown = documents.find((document) => document.viewing && document.inline);
+    let next: { reference: string } | undefined;
+    if (options.done) next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
+
+    return context.sendPage(request, reply, status, 'request', reference, {
+      reference,
+      status: cancellation.status,
+      statusLabel: statusLabel(cancellation.status),
+      currentStatus: null,
+      needsCloserReview,
+      open,
+      receivedAt: cancellation.receivedAt,
+      received: formatTime(cancellation.receivedAt, timeZone),
+      waited: waited(cancellation.receivedAt, now),
+      updatedAt: cancellation.updatedAt,
+      updated: formatTime(cancellation.updatedAt, timeZone),
+      notice: options.done ? { text: DONE[options.done], nextHref: next ? `/requests/${next.reference}` : null, nextReference: next?.reference ?? null } : null,
+      refusal: options.refusal ?? null,
+      email: cancellation.email,
+      username: cancellation.fields.username ?? '',
+      registrationDate: cancellation.fields.registrationDate ?? '',
+      reason: cancellation.fields.reason ?? '',
+      languageLabel: cancellation.language === 'zh' ? 'Chinese (zh)' : 'English (en)',
+      subject: cancellation.subject,
+      senderAuthentication: cancellation.senderAuthentication,
+      messageId: cancellation.messageId ?? '',
+      hasProblems: cancellation.problems.length > 0,
+      problems: cancellation.problems.map(problemLabel),
+      hasChecks: checks.length > 0,
+      checks: checks.map((check) => ({ label: checkLabel(check.name), result: check.result, resultLabel: resultLabel(check.result), detail: check.detail })),
+      hasDocuments: documents.length > 0,
+      documents,
+      viewer: shown
+        ? {
+            image: shown.contentType.startsWith('image/') ? { src: shown.href } : null,
+            pdf: shown.contentType === 'application/pdf' ? { src: shown.href } : null,
+            position: shown.position,
+            filename: shown.filename,
+            closeHref: `${base}#documents`,
+          }
+        : null,
+      bodyText,
+      decidable: cancellation.status === 'pending_review',
+      decidedText:
+        cancellation.status === 'needs_info'
+          ? 'Waiting for the customer to send what is missing; the request comes back for review once it is complete.'
+          : `This request is ${statusLabel(cancellation.status).toLowerCase()}; it cannot be decided again.`,
+      version: cancellation.version,
+      form: options.form ?? { note: '', reason: '', message: '', openReject: false, openInfo: false },
+      handoff: handoff
+        ? {
+            state: handoff.state,
+            stateLabel: humanize(handoff.state),
+            summary:
+              handoff.state === 'delivered'
+                ? `on ${handoff.deliveredAt ? formatTime(handoff.deliveredAt, timeZone) : '?'} after ${handoff.attempts} ${handoff.attempts === 1 ? 'attempt' : 'attempts'}`
+                : `${handoff.attempts} ${handoff.attempts === 1 ? 'attempt' : 'attempts'} so far${handoff.nextAttemptAt ? `; next at ${formatTime(handoff.nextAttemptAt, timeZone)}` : ''}`,
+            lastError: handoff.lastError ?? '',
+          }
+        : null,
+      events: cancellation.events.map((event) => {
+        const details = eventDetails(event.detail);
+        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: humanize(event.type), hasDetails: details.length > 0, details };
+      }),
+    });
+  }
+}

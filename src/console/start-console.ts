@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { App } from '../app';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import { buildConsole } from './build-console';
+
+export interface RunningConsole {
+  /** Where it listens, e.g. http://127.0.0.1:8080 (the real port when WEB_PORT=0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+const SESSION_SWEEP_MS = 60 * 60 * 1000;
+
+/**
+ * Starts the web console on WEB_HOST:WEB_PORT. On the very first start (no staff at all) an `admin`
+ * account is created and its one-time password written to the log, once.
+ */
+export async function startConsole(app: App, clock: Clock, log: Logger): Promise<RunningConsole> {
+  const { web } = app.config;
+  const firstPassword = await app.staff.ensureFirstAdmin();
+  if (firstPassword !== null) {
+    log.warn('first_admin_created', {
+      name: 'admin',
+      password: firstPassword,
+      signIn: `http://${web.host.includes(':') ? `[${web.host}]` : web.host}:${web.port}/login`,
+      advice: 'this password is shown only now: sign in as admin, give each staff member an account (cancel-desk staff add NAME), then disable admin (cancel-desk staff disable admin)',
+    });
+  }
+  const server = buildConsole({
+    review: app.review,
+    staff: app.staff,
+    sessions: app.sessions,
+    throttle: app.signInThrottle,
+    clock,
+    log,
+    templatesDir: join(app.config.templatesDir, 'web'),
+    timeZone: app.config.timeZone,
+    secureCookie: web.secureCookie,
+    sessionMs: web.sessionMs,
+    trustProxy: web.trustProxy,
+  });
+  const url = await server.listen({ host: web.host, port: web.port });
+  app.sessions.removeExpired();
+  const sweep = setInterval(() => app.sessions.removeExpired(), SESSION_SWEEP_MS);
+  sweep.unref();
+  log.info('console_listening', { url, secureCookie: web.secureCookie });
+  return {
+    url,
+    async close() {
+      clearInterval(sweep);
+      await server.close();
+      log.info('console_stopped', {});
+    },
+  };
+}
+
+/** `cancel-desk serve`: the console alone, until SIGTERM or SIGINT. */
+export async function serveConsole(app: App, clock: Clock, log: Logger): Promise<void> {
+  const running = await startConsole(app, clock, log);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await running.close();
+}

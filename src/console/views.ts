@@ -1,0 +1,42 @@
+import Mustache from 'mustache';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PAGES = ['login', 'queue', 'request', 'message'] as const;
+export type Page = (typeof PAGES)[number];
+
+export interface Views {
+  render(page: Page, view: object): string;
+}
+
+/**
+ * The console's pages, from operator-editable Mustache files: `<dir>/<page>.html` and
+ * `<dir>/partials/<name>.html`. Mustache escapes every `{{value}}`; the triple-mustache and `{{& }}`
+ * forms that would not escape are refused when the templates load, so no data is ever markup.
+ * Loaded once, at start: a broken or missing template stops the console from starting.
+ */
+export function loadViews(dir: string): Views {
+  const pages = Object.fromEntries(PAGES.map((page) => [page, checked(join(dir, `${page}.html`))])) as Record<Page, string>;
+  const partialsDir = join(dir, 'partials');
+  const partials = Object.fromEntries(
+    readdirSync(partialsDir)
+      .filter((file) => file.endsWith('.html'))
+      .map((file) => [file.slice(0, -'.html'.length), checked(join(partialsDir, file))]),
+  );
+  for (const [name, template] of Object.entries({ ...pages, ...partials })) {
+    try {
+      Mustache.parse(template);
+    } catch (error) {
+      throw new Error(`web template ${name}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    render: (page, view) => Mustache.render(pages[page], view, partials),
+  };
+}
+
+function checked(path: string): string {
+  const template = readFileSync(path, 'utf8');
+  if (/\{\{\s*[{&=]/.test(template)) throw new Error(`${path}: unescaped output ({{{…}}}, {{&…}}) and delimiter changes ({{=…=}}) are not allowed in console templates`);
+  return template;
+}

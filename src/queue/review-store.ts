@@ -1,0 +1,91 @@
+import type { DocumentProblem, SenderAuthentication } from '../intake/intake-result';
+import type { DirectoryAccount } from './accounts';
+import type { Db } from './database';
+import type { RequestQueue } from './request-queue';
+import type { RequestStatus } from './request-status';
+
+/** One queued request with just what the queue page and its pre-checks need. */
+export interface ListedRequest {
+  reference: string;
+  status: RequestStatus;
+  email: string;
+  username: string | null;
+  registrationDate: string | null;
+  senderAuthentication: SenderAuthentication;
+  receivedAt: string;
+  idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
+  account: DirectoryAccount | null;
+}
+
+interface ListedRow {
+  reference: string;
+  status: RequestStatus;
+  email: string;
+  username: string | null;
+  registration_date: string | null;
+  sender_authentication: SenderAuthentication;
+  received_at: string;
+  documents: string;
+  account_username: string | null;
+  account_email: string;
+  account_registration_date: string;
+  account_status: string;
+}
+
+/** All SQL staff faces read beyond single requests: the listing, counts, mail text, document views. */
+export class ReviewStore {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: RequestQueue,
+  ) {}
+
+  /** Oldest first; `search` is a case-insensitive substring of the reference, the email or the username. */
+  listed(filter: { status?: RequestStatus; search?: string }): ListedRequest[] {
+    const rows = this.db
+      .prepare(
+        `SELECT requests.reference, requests.status, requests.email, requests.username, requests.registration_date,
+           requests.sender_authentication, requests.received_at,
+           (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id) AS documents,
+           accounts.username AS account_username, accounts.email AS account_email,
+           accounts.registration_date AS account_registration_date, accounts.status AS account_status
+         FROM requests LEFT JOIN accounts ON accounts.username = requests.username
+         WHERE (@status IS NULL OR requests.status = @status)
+           AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
+                OR instr(lower(coalesce(requests.username, '')), @search))
+         ORDER BY requests.received_at, requests.id`,
+      )
+      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null }) as ListedRow[];
+    return rows.map((row) => ({
+      reference: row.reference,
+      status: row.status,
+      email: row.email,
+      username: row.username,
+      registrationDate: row.registration_date,
+      senderAuthentication: row.sender_authentication,
+      receivedAt: row.received_at,
+      idDocuments: (JSON.parse(row.documents) as { valid: number; problem: DocumentProblem | null }[]).map(({ valid, problem }) => ({ valid: valid === 1, problem })),
+      account:
+        row.account_username === null
+          ? null
+          : { username: row.account_username, email: row.account_email, registrationDate: row.account_registration_date, status: row.account_status },
+    }));
+  }
+
+  /** The whole queue's count per status, whatever a listing filters. */
+  counts(): Record<RequestStatus, number> {
+    const counts: Record<RequestStatus, number> = { needs_info: 0, pending_review: 0, approved: 0, rejected: 0 };
+    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM requests GROUP BY status').all() as { status: RequestStatus; n: number }[]) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+
+  bodyText(reference: string): string | null {
+    return (this.db.prepare('SELECT body_text FROM requests WHERE reference = ?').pluck().get(reference) as string | undefined) ?? null;
+  }
+
+  recordEvent(reference: string, actor: string, type: string, detail: Record<string, unknown>): void {
+    const id = this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number;
+    this.queue.appendEvent(id, actor, type, detail);
+  }
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli';
+import { EN_REQUEST, INCOMPLETE_REQUEST, polledDataDir, referenceOf, STAFF_PASSWORD, ZH_REQUEST } from '../support/review';
+
+jest.setTimeout(90_000);
+
+const RACED = 'en-iphone-heic-prose';
+const ASKED = 'en-outlook-windows-table';
+
+let dataDir: string;
+let env: Record<string, string>;
+const ref: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ dataDir, env } = await polledDataDir([ZH_REQUEST, EN_REQUEST, INCOMPLETE_REQUEST, RACED, ASKED]));
+  for (const name of ['alice', 'bob', 'dave']) await runCli(['staff', 'add', name, '--password-stdin'], { env, stdin: STAFF_PASSWORD });
+  await runCli(['staff', 'disable', 'dave'], { env });
+  for (const fixture of [ZH_REQUEST, EN_REQUEST, INCOMPLETE_REQUEST, RACED, ASKED]) ref[fixture] = await referenceOf(env, fixture);
+});
+
+const cli = (...args: string[]) => runCli(args, { env });
+async function shown(reference: string) {
+  return JSON.parse((await cli('queue', 'show', reference, '--json')).stdout);
+}
+
+describe('queue approve, reject and request-info', () => {
+  it('approve decides the request and records who decided, with the note', async () => {
+    const run = await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'alice', '--note', 'Called the customer back.');
+    expect(run).toMatchObject({ code: 0, stdout: `${ref[ZH_REQUEST]} is now approved; the mail to the customer is queued\n` });
+    const request = await shown(ref[ZH_REQUEST]);
+    expect(request.status).toBe('approved');
+    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'approved', detail: { note: 'Called the customer back.' } }));
+  });
+
+  it('approving twice is refused, naming who decided', async () => {
+    await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'alice');
+    const run = await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'bob');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^cancel-desk: ${ref[ZH_REQUEST]} cannot be approved: it was already approved by alice at \\S+\\n$`));
+  });
+
+  it('reject needs --reason, and sends it', async () => {
+    expect((await cli('queue', 'reject', ref[EN_REQUEST], '--by', 'alice')).code).toBe(2);
+    expect((await cli('queue', 'reject', ref[EN_REQUEST], '--by', 'alice', '--reason', 'The ID card has expired.')).code).toBe(0);
+    expect((await shown(ref[EN_REQUEST])).events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'rejected', detail: { reason: 'The ID card has expired.' } }));
+  });
+
+  it('request-info sends the request back to the customer with the message', async () => {
+    const run = await cli('queue', 'request-info', ref[ASKED], '--by', 'bob', '--message', 'The back of your ID card.');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('is now needs_info') });
+    expect((await shown(ref[ASKED])).events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'info_requested', detail: { message: 'The back of your ID card.' } }));
+  });
+
+  it('a request waiting for the customer cannot be decided', async () => {
+    const run = await cli('queue', 'request-info', ref[INCOMPLETE_REQUEST], '--by', 'bob', '--message', 'Your ID.');
+    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('waiting for information from the customer') });
+  });
+
+  it('a disabled or unknown staff member cannot decide', async () => {
+    expect(await cli('queue', 'approve', ref[RACED], '--by', 'dave')).toMatchObject({ code: 1, stderr: 'cancel-desk: dave is not an enabled staff member\n' });
+    expect(await cli('queue', 'approve', ref[RACED], '--by', 'mallory')).toMatchObject({ code: 1 });
+  });
+
+  it('a missing --by, reference or an unknown option is a usage error', async () => {
+    expect((await cli('queue', 'approve', ref[RACED])).code).toBe(2);
+    expect((await cli('queue', 'approve', '--by', 'alice')).code).toBe(2);
+    expect((await cli('queue', 'approve', ref[RACED], '--by', 'alice', '--reason', 'x')).code).toBe(2);
+  });
+
+  it('two staff members deciding at once from two processes: one wins, the other is told who', async () => {
+    const runs = await Promise.all([
+      cli('queue', 'approve', ref[RACED], '--by', 'alice'),
+      cli('queue', 'reject', ref[RACED], '--by', 'bob', '--reason', 'Not the account holder.'),
+    ]);
+    expect(runs.map((run) => run.code).sort()).toEqual([0, 1]);
+    const winner = runs[0].code === 0 ? 'alice' : 'bob';
+    const loser = runs.find((run) => run.code === 1)!;
+    expect(loser.stderr).toContain(`by ${winner} at`);
+    expect((await shown(ref[RACED])).status).toBe(winner === 'alice' ? 'approved' : 'rejected');
+  });
+
+  it('poll sends the decision mails', async () => {
+    expect((await cli('poll')).code).toBe(0);
+    const decisions = readdirSync(join(dataDir, 'outgoing')).filter((name) => name.startsWith('decision-'));
+    expect(decisions).toEqual(expect.arrayContaining([`decision-approved.${ref[ZH_REQUEST]}.2@example.test.eml`, `decision-rejected.${ref[EN_REQUEST]}.2@example.test.eml`]));
+  });
+});
+
+describe('queue document', () => {
+  it('writes the decrypted document to a new private file and records the view by the OS user', async () => {
+    const out = join(dataDir, 'id-1.jpg');
+    const run = await cli('queue', 'document', ref[ZH_REQUEST], '1', '--out', out);
+    expect(run.code).toBe(0);
+    const request = await shown(ref[ZH_REQUEST]);
+    const [document] = request.idDocuments;
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(document.sha256);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(request.events.at(-1)).toMatchObject({ actor: `os:${userInfo().username}`, type: 'document_viewed', detail: { via: 'cli', position: 1, filename: document.filename } });
+  });
+
+  it('records the view under the staff member named with --by', async () => {
+    expect((await cli('queue', 'document', ref[ZH_REQUEST], '1', '--out', join(dataDir, 'id-by-bob.jpg'), '--by', 'bob')).code).toBe(0);
+    expect((await shown(ref[ZH_REQUEST])).events.at(-1)).toMatchObject({ actor: 'bob', type: 'document_viewed' });
+  });
+
+  it('never overwrites a file, and records no view then', async () => {
+    const out = join(dataDir, 'existing.jpg');
+    writeFileSync(out, 'keep me');
+    const before = (await shown(ref[ZH_REQUEST])).events.length;
+    expect(await cli('queue', 'document', ref[ZH_REQUEST], '1', '--out', out)).toMatchObject({ code: 1, stderr: expect.stringContaining('already exists') });
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect((await shown(ref[ZH_REQUEST])).events).toHaveLength(before);
+  });
+
+  it('names a document that is not there, and leaves no file behind', async () => {
+    const out = join(dataDir, 'none.jpg');
+    expect(await cli('queue', 'document', ref[ZH_REQUEST], '7', '--out', out)).toMatchObject({ code: 1, stderr: expect.stringContaining('has no ID document 7') });
+    expect(readdirSync(dataDir)).not.toContain('none.jpg');
+  });
+
+  it('wants a document number and --out', async () => {
+    expect((await cli('queue', 'document', ref[ZH_REQUEST], 'first', '--out', join(dataDir, 'x'))).code).toBe(2);
+    expect((await cli('queue', 'document', ref[ZH_REQUEST], '1')).code).toBe(2);
+  });
+});

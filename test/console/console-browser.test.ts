@@ -1,0 +1,250 @@
+/**
+ * The console in real headless Chromium (Debian's, driven by playwright-core), against the real app
+ * started the way `cancel-desk serve` starts it: fixtures arrive through the real intake.
+ * Screenshots of the main pages are written to $TMPDIR/cancel-desk-console/ for a person to look at.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startConsole, type RunningConsole } from '../../src/console/start-console';
+import { createLogger } from '../../src/log';
+import { startApp, type Harness } from '../support/app-harness';
+import { deliverAll, FIXTURE, recordCrafted } from './support/console-harness';
+import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
+
+jest.setTimeout(40_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const INSTALL = 'apt-get install -y chromium fonts-wqy-microhei';
+export const SCREENSHOTS = join(tmpdir(), 'cancel-desk-console');
+
+let harness: Harness;
+let web: RunningConsole;
+let browser: Browser;
+let adminPassword: string;
+let references: Record<string, string>;
+let scriptReference: string;
+let craftedReference: string;
+const contexts: BrowserContext[] = [];
+const dialogs: string[] = [];
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run \`${INSTALL}\` (as root, after apt-get update)`);
+  if (!execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim()) throw new Error(`No Chinese font: run \`${INSTALL}\``);
+  harness = await startApp({ WEB_PORT: '0' });
+  // Requests arrive over a few days, so that the queue shows real waiting times.
+  references = {};
+  for (const fixture of [FIXTURE.image, FIXTURE.pdf, FIXTURE.chinese, FIXTURE.needsInfo, FIXTURE.disguised, 'zh-163-gbk-han-character-username-month-kaihu-yinwei-two-pngs', 'hostile-unknown-charset']) {
+    Object.assign(references, await deliverAll(harness, [fixture]));
+    harness.clock.advance(7 * 60 * 60 * 1000 + 13 * 60_000);
+  }
+  harness.deliverRaw('script.eml', mailCarryingScript());
+  await harness.app.drainInbox();
+  scriptReference = harness.app.queue.listRequests().find((request) => request.email === 'eve@example.org')!.reference;
+  craftedReference = await recordCrafted(harness, {
+    username: '<img src=x onerror=alert(5)>',
+    subject: '<script>alert(6)</script>',
+    bodyText: '<svg onload=alert(7)></svg>',
+    filename: '"><script>alert(8)</script>.png',
+    content: solidPng(200, 120, [0x9c, 0x4a, 0x4a]),
+    contentType: 'image/png',
+  });
+  harness.app.importAccounts(Buffer.from('username,email,registration_date,status\ntobias_k,tk@keller-family.example,2019-05-14,active\nhexin_1024,someone.else@foxmail.com,2018-01-01,active\n'));
+  harness.clock.advance(2 * 24 * 60 * 60 * 1000);
+
+  const log = createLogger((line) => harness.logs.push(JSON.parse(line) as Record<string, unknown>), harness.clock);
+  web = await startConsole(harness.app, harness.clock, log);
+  const created = harness.logs.filter((line) => line.event === 'first_admin_created');
+  expect(created).toHaveLength(1);
+  adminPassword = String(created[0].password);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Playwright gives every launch a new, empty --user-data-dir of its own.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  harness?.app.close();
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  expect(dialogs.splice(0)).toEqual([]);
+  expect(cspViolations.splice(0)).toEqual([]);
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return page;
+}
+
+async function signedIn(name = 'admin', password = adminPassword): Promise<Page> {
+  const page = await newPage();
+  await page.goto(`${web.url}/login`);
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${web.url}/requests`), page.click('button:has-text("Sign in")')]);
+  return page;
+}
+
+async function openRequest(page: Page, reference: string): Promise<void> {
+  await page.goto(`${web.url}/requests/${reference}`);
+  await page.waitForSelector('h1 .ref');
+}
+
+const status = (reference: string) => harness.app.queue.findRequest(reference)!.status;
+
+it('sends an anonymous visitor to sign-in, the same for any reference, showing no request data', async () => {
+  const page = await newPage();
+  const reference = references[FIXTURE.image];
+  const shown: string[] = [];
+  for (const path of [`/requests/${reference}`, '/requests/CR-ZZZZZZZZZZ', `/requests/${reference}/documents/1`, '/requests?status=all']) {
+    const response = await page.goto(`${web.url}${path}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(response!.status()).toBe(200);
+    shown.push((await page.textContent('main'))!);
+  }
+  expect(new Set(shown).size).toBe(1);
+  expect(shown[0]).not.toContain('keller');
+  expect(harness.app.review.review(reference)!.request.events.map((event) => event.type)).not.toContain('document_viewed');
+  await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+});
+
+it('signs in with the one-time admin password printed once in the log, and is keyboard-navigable', async () => {
+  const page = await signedIn();
+  expect(await page.textContent('.who-name')).toBe('admin');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+  const cookies = await page.context().cookies();
+  expect(cookies.find((cookie) => cookie.name === 'cd_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue.png') });
+});
+
+it('finds a request by search and opens its ID documents, image and PDF, each view recorded', async () => {
+  const page = await signedIn();
+  const reference = references[FIXTURE.image];
+  await page.fill('#quick-search', 'keller-family');
+  await Promise.all([page.waitForURL(/q=keller-family/), page.press('#quick-search', 'Enter')]);
+  expect(await page.locator('.queue-table tbody tr').count()).toBe(1);
+  await Promise.all([page.waitForURL(`${web.url}/requests/${reference}`), page.click(`a.ref:has-text("${reference}")`)]);
+  expect(await page.textContent('.fields')).toContain('tk@keller-family.example');
+
+  await page.click('.documents a:has-text("View")');
+  await page.waitForFunction("(() => { const image = document.querySelector('.viewer img'); return image !== null && image.complete && image.naturalWidth > 0; })()");
+  await page.screenshot({ path: join(SCREENSHOTS, 'request.png') });
+  // The page was drawn before the browser fetched the image: the view shows in the log from the next load.
+  await openRequest(page, reference);
+  expect(await page.textContent('.events')).toContain('Document viewed');
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-full.png'), fullPage: true });
+
+  const pdf = references[FIXTURE.pdf];
+  await openRequest(page, pdf);
+  const [response] = await Promise.all([page.waitForResponse(`${web.url}/requests/${pdf}/documents/1`), page.click('.documents a:has-text("View")')]);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('application/pdf');
+  // Chromium's own PDF viewer takes the frame over: the document is shown, not downloaded.
+  const deadline = Date.now() + 5_000;
+  while (!page.frames().some((frame) => frame.url().startsWith('chrome-extension://')) && Date.now() < deadline) await page.waitForTimeout(50);
+  expect(page.frames().map((frame) => frame.url())).toEqual(expect.arrayContaining([`${web.url}/requests/${pdf}/documents/1`, expect.stringMatching(/^chrome-extension:\/\/.+\/index\.html$/)]));
+  await page.locator('.viewer').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-pdf.png') });
+  const viewers = harness.app.queue.findRequest(pdf)!.events.filter((event) => event.type === 'document_viewed');
+  expect(viewers).toEqual([expect.objectContaining({ actor: 'admin', detail: expect.objectContaining({ via: 'web', position: 1 }) })]);
+
+  await openRequest(page, references[FIXTURE.chinese]);
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-zh.png') });
+});
+
+it('approves one, rejects one with a reason, and requests information on one', async () => {
+  const page = await signedIn();
+  const [approve, reject, ask] = [references[FIXTURE.image], references[FIXTURE.pdf], references[FIXTURE.chinese]];
+
+  await openRequest(page, approve);
+  await page.fill('#approve-note', 'ID checked against the directory.');
+  await Promise.all([page.waitForURL(/done=approve/), page.click('button.approve')]);
+  expect(await page.textContent('[role=status]')).toContain('Approved.');
+  expect(await page.textContent('.request-head .badge')).toBe('Approved');
+
+  await openRequest(page, reject);
+  await page.click('summary:has-text("Reject")');
+  await page.fill('#reject-reason', 'The ID document does not show the account holder.');
+  await Promise.all([page.waitForURL(/done=reject/), page.click('button.reject')]);
+  expect(await page.textContent('.request-head .badge')).toBe('Rejected');
+
+  await openRequest(page, ask);
+  await page.click('summary:has-text("Request information")');
+  await page.fill('#info-message', '请补充身份证背面照片。');
+  await Promise.all([page.waitForURL(/done=request-info/), page.click('button.request-info')]);
+  expect(await page.textContent('.request-head .badge')).toBe('Needs info');
+  await page.screenshot({ path: join(SCREENSHOTS, 'after-decision.png') });
+
+  expect([status(approve), status(reject), status(ask)]).toEqual(['approved', 'rejected', 'needs_info']);
+  expect(JSON.stringify(harness.app.queue.findRequest(reject)!.events)).toContain('does not show the account holder');
+});
+
+it('refuses a decision whose form lost its CSRF token, and changes nothing', async () => {
+  const page = await signedIn();
+  const reference = references['hostile-unknown-charset'];
+  await openRequest(page, reference);
+  await page.locator('form.decide-approve input[name="_csrf"]').evaluate((input: { remove(): void }) => input.remove());
+  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.click('button.approve')]);
+  expect(response.status()).toBe(403);
+  expect(await page.textContent('h1')).toBe('This form has expired');
+  expect(status(reference)).toBe('pending_review');
+});
+
+it('tells the loser of two decisions at once that someone else was first', async () => {
+  const page = await signedIn();
+  const reference = references['zh-163-gbk-han-character-username-month-kaihu-yinwei-two-pngs'];
+  await openRequest(page, reference);
+  const seen = Number(await page.getAttribute('form.decide-approve input[name="version"]', 'value'));
+  expect(harness.app.review.decide(reference, { kind: 'reject', by: 'admin', reason: 'a colleague was quicker' }, seen).ok).toBe(true);
+  await page.click('button.approve');
+  await page.waitForSelector('[role=alert]');
+  expect(await page.textContent('[role=alert]')).toContain('Someone else changed this request first.');
+  expect(status(reference)).toBe('rejected');
+});
+
+it('never runs script that arrived in a mail’s fields or file names', async () => {
+  const page = await signedIn();
+  for (const reference of [scriptReference, craftedReference]) {
+    await openRequest(page, reference);
+    await page.click('.documents a:has-text("View")');
+    await page.waitForFunction("(() => { const image = document.querySelector('.viewer img'); return image !== null && image.complete && image.naturalWidth > 0; })()");
+    type Element = { getAttribute(name: string): string | null; attributes: ArrayLike<{ name: string }> };
+    const dom = {
+      scripts: await page.locator('script').count(),
+      handlers: await page.locator('*').evaluateAll((elements: Element[]) => elements.flatMap((element) => Array.from(element.attributes, (attribute) => attribute.name).filter((name) => name.startsWith('on')))),
+      images: await page.locator('img').evaluateAll((images: Element[]) => images.map((image) => image.getAttribute('src'))),
+      svgs: await page.locator('svg').count(),
+    };
+    expect(dom).toEqual({ scripts: 0, handlers: [], images: [`/requests/${reference}/documents/1`], svgs: 0 });
+  }
+  await openRequest(page, scriptReference);
+  expect(await page.textContent('.documents .filename')).toBe(SCRIPT_FILENAME);
+  expect(await page.textContent('.fields .subject')).toBe(SCRIPT_SUBJECT);
+  expect(await page.textContent('.mail-text')).toContain('</pre><script>alert(2)</script>');
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-script.png'), fullPage: true });
+
+  await page.goto(`${web.url}/requests?status=all&q=example.org`);
+  expect(await page.locator('script, tbody img').count()).toBe(0);
+  expect(await page.textContent('.queue-table')).toContain('<img src=x onerror=alert(5)>');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+});

@@ -1,0 +1,109 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { requestJson } from '../../src/queue/request-json';
+import { startApp, type Harness } from '../support/app-harness';
+import { addStaff, EN_REQUEST, intake } from '../support/review';
+
+const SECRET = 'a shared secret of some length';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** The account system: answers each POST with the next status in line (the last one from then on). */
+async function startAccountSystem(statuses: number[]): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(statuses[Math.min(received.length, statuses.length) - 1]).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/cancel-desk`, received, server };
+}
+
+let accountSystem: Awaited<ReturnType<typeof startAccountSystem>>;
+let harness: Harness;
+let reference: string;
+
+beforeEach(async () => {
+  accountSystem = await startAccountSystem([500, 200]);
+  harness = await startApp({ ACCOUNT_WEBHOOK_URL: accountSystem.url, ACCOUNT_WEBHOOK_SECRET: SECRET });
+  await addStaff(harness, 'alice');
+  [reference] = await intake(harness, EN_REQUEST);
+});
+afterEach(async () => {
+  harness.app.close();
+  await new Promise((resolve) => accountSystem.server.close(resolve));
+});
+
+const approve = () => harness.app.review.decide(reference, { kind: 'approve', by: 'alice', note: null });
+const handoff = () => harness.app.review.review(reference)!.handoff;
+
+it('posts an approval once the account system answers 2xx, retrying after a failure with backoff', async () => {
+  approve();
+  const decidedAt = harness.clock.now().toISOString();
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 1 });
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 0 });
+  harness.clock.advance(60_000);
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 1, deliveryFailed: 0 });
+  harness.clock.advance(3_600_000);
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 0 });
+
+  expect(accountSystem.received).toHaveLength(2);
+  const [, delivered] = accountSystem.received;
+  expect(JSON.parse(delivered.body)).toEqual({ reference, username: 'hokafor_93', email: 'hannah.okafor.93@gmail.com', decidedBy: 'alice', decidedAt });
+  expect(delivered.headers['content-type']).toBe('application/json');
+});
+
+it('signs the exact body with HMAC-SHA256 of the shared secret', async () => {
+  approve();
+  await harness.app.deliverHandoffs();
+  const [{ body, headers }] = accountSystem.received;
+  expect(headers['x-cancel-desk-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+});
+
+it('shows the delivery state on the request: pending with the last error, then delivered', async () => {
+  approve();
+  expect(handoff()).toEqual({ state: 'pending', attempts: 0, lastError: null, nextAttemptAt: harness.clock.now().toISOString(), deliveredAt: null });
+  await harness.app.deliverHandoffs();
+  expect(handoff()).toEqual({ state: 'pending', attempts: 1, lastError: 'HTTP 500', nextAttemptAt: new Date(harness.clock.now().getTime() + 60_000).toISOString(), deliveredAt: null });
+  harness.clock.advance(60_000);
+  await harness.app.deliverHandoffs();
+  expect(handoff()).toEqual({ state: 'delivered', attempts: 2, lastError: null, nextAttemptAt: null, deliveredAt: harness.clock.now().toISOString() });
+  const request = harness.app.queue.findRequest(reference)!;
+  expect(requestJson(request, handoff()).handoff).toMatchObject({ state: 'delivered' });
+  expect(request.events.at(-1)).toMatchObject({ actor: 'system', type: 'account_handoff_delivered', detail: { attempts: 2 } });
+});
+
+it('records why an unreachable account system failed', async () => {
+  await new Promise((resolve) => accountSystem.server.close(resolve));
+  approve();
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 1 });
+  expect(handoff()).toMatchObject({ state: 'pending', attempts: 1, lastError: 'ECONNREFUSED' });
+});
+
+it('hands off only approvals', async () => {
+  harness.app.review.decide(reference, { kind: 'reject', by: 'alice', reason: 'Not the account holder.' });
+  expect(handoff()).toBeNull();
+  expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 0 });
+  expect(accountSystem.received).toEqual([]);
+});
+
+it('without a webhook, an approval is not handed off: it waits for the export', async () => {
+  const plain = await startApp();
+  try {
+    await addStaff(plain, 'alice');
+    const [other] = await intake(plain, EN_REQUEST);
+    plain.app.review.decide(other, { kind: 'approve', by: 'alice', note: null });
+    expect(plain.app.review.review(other)!.handoff).toBeNull();
+    expect(plain.app.approvedRequests(null).map((approved) => approved.reference)).toEqual([other]);
+  } finally {
+    plain.app.close();
+  }
+});

@@ -1,31 +1,21 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { ROOT, runCli } from '../support/cli';
 import { EN_REQUEST, polledDataDir, referenceOf, STAFF_PASSWORD, ZH_REQUEST } from '../support/review';
 
 jest.setTimeout(90_000);
 
-let server: Server;
-const posted: string[] = [];
+let accountSystem: AccountSystem;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      posted.push(Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  accountSystem = await startAccountSystem();
   const polled = await polledDataDir([ZH_REQUEST, EN_REQUEST]);
-  env = { ...polled.env, ACCOUNT_WEBHOOK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/accounts`, ACCOUNT_WEBHOOK_SECRET: 'sixteen or more characters' };
+  env = { ...polled.env, ACCOUNT_WEBHOOK_URL: accountSystem.url, ACCOUNT_WEBHOOK_SECRET: 'sixteen or more characters' };
   await runCli(['staff', 'add', 'alice', '--password-stdin'], { env, stdin: STAFF_PASSWORD });
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => accountSystem.stop());
 
 const handoffOf = async (reference: string) => JSON.parse((await runCli(['queue', 'show', reference, '--json'], { env })).stdout).handoff;
 
@@ -34,7 +24,7 @@ it('poll hands an approval to the account system and shows it delivered', async 
   await runCli(['queue', 'approve', reference, '--by', 'alice'], { env });
   expect(await handoffOf(reference)).toMatchObject({ state: 'pending', attempts: 0 });
   expect((await runCli(['poll'], { env })).code).toBe(0);
-  expect(posted.map((body) => JSON.parse(body).reference)).toEqual([reference]);
+  expect(accountSystem.received.map(({ body }) => JSON.parse(body).reference)).toEqual([reference]);
   expect(await handoffOf(reference)).toMatchObject({ state: 'delivered', attempts: 1 });
 });
 

@@ -4,12 +4,14 @@
  * Screenshots of the main pages are written to $TMPDIR/cancel-desk-console/ for a person to look at.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../src/console/start-console';
 import { createLogger } from '../../src/log';
+import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
 import { deliverAll, FIXTURE, recordCrafted } from './support/console-harness';
 import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
@@ -21,6 +23,7 @@ const INSTALL = 'apt-get install -y chromium fonts-wqy-microhei';
 export const SCREENSHOTS = join(tmpdir(), 'cancel-desk-console');
 
 let harness: Harness;
+let accountSystem: AccountSystem;
 let web: RunningConsole;
 let browser: Browser;
 let adminPassword: string;
@@ -34,7 +37,8 @@ const cspViolations: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run \`${INSTALL}\` (as root, after apt-get update)`);
   if (!execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim()) throw new Error(`No Chinese font: run \`${INSTALL}\``);
-  harness = await startApp({ WEB_PORT: '0' });
+  accountSystem = await startAccountSystem();
+  harness = await startApp({ WEB_PORT: '0', ACCOUNT_WEBHOOK_URL: accountSystem.url, ACCOUNT_WEBHOOK_SECRET: 'the account system shares this' });
   // Requests arrive over a few days, so that the queue shows real waiting times.
   references = {};
   for (const fixture of [FIXTURE.image, FIXTURE.pdf, FIXTURE.chinese, FIXTURE.needsInfo, FIXTURE.disguised, 'zh-163-gbk-han-character-username-month-kaihu-yinwei-two-pngs', 'hostile-unknown-charset']) {
@@ -73,6 +77,7 @@ afterAll(async () => {
   await browser?.close();
   await web?.close();
   harness?.app.close();
+  await accountSystem?.stop();
 });
 
 afterEach(async () => {
@@ -197,6 +202,20 @@ it('approves one, rejects one with a reason, and requests information on one', a
 
   expect([status(approve), status(reject), status(ask)]).toEqual(['approved', 'rejected', 'needs_info']);
   expect(JSON.stringify(harness.app.queue.findRequest(reject)!.events)).toContain('does not show the account holder');
+});
+
+it('takes the decisions made in the browser to the customer and the approval to the account system', async () => {
+  const [approve, reject, ask] = [references[FIXTURE.image], references[FIXTURE.pdf], references[FIXTURE.chinese]];
+  await harness.app.flushOutbox();
+  await harness.app.deliverHandoffs();
+  const mails = await Promise.all(harness.files('outgoing').map((name) => simpleParser(readFileSync(join(harness.dataDir, 'outgoing', name)))));
+  const decisionMail = (purpose: string, reference: string) => mails.find((mail) => mail.messageId?.startsWith(`<${purpose}.${reference}.`));
+
+  expect(decisionMail('decision-approved', approve)?.attachments.map((attachment) => attachment.filename)).toEqual([`confirmation-${approve}.pdf`]);
+  expect(decisionMail('decision-rejected', reject)?.text).toContain('does not show the account holder');
+  expect(decisionMail('decision-info-requested', ask)?.text).toContain('请补充身份证背面照片');
+  expect(accountSystem.received.map(({ body }) => JSON.parse(body).reference)).toEqual([approve]);
+  expect(harness.app.review.review(approve)!.handoff).toMatchObject({ state: 'delivered' });
 });
 
 it('refuses a decision whose form lost its CSRF token, and changes nothing', async () => {

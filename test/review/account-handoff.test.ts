@@ -1,33 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { requestJson } from '../../src/queue/request-json';
+import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
 import { addStaff, EN_REQUEST, intake } from '../support/review';
 
 const SECRET = 'a shared secret of some length';
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** The account system: answers each POST with the next status in line (the last one from then on). */
-async function startAccountSystem(statuses: number[]): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(statuses[Math.min(received.length, statuses.length) - 1]).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/cancel-desk`, received, server };
-}
-
-let accountSystem: Awaited<ReturnType<typeof startAccountSystem>>;
+let accountSystem: AccountSystem;
 let harness: Harness;
 let reference: string;
 
@@ -39,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   harness.app.close();
-  await new Promise((resolve) => accountSystem.server.close(resolve));
+  await accountSystem.stop();
 });
 
 const approve = () => harness.app.review.decide(reference, { kind: 'approve', by: 'alice', note: null });
@@ -82,7 +61,7 @@ it('shows the delivery state on the request: pending with the last error, then d
 });
 
 it('records why an unreachable account system failed', async () => {
-  await new Promise((resolve) => accountSystem.server.close(resolve));
+  await accountSystem.stop();
   approve();
   expect(await harness.app.deliverHandoffs()).toEqual({ delivered: 0, deliveryFailed: 1 });
   expect(handoff()).toMatchObject({ state: 'pending', attempts: 1, lastError: 'ECONNREFUSED' });

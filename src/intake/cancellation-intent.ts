@@ -27,7 +27,7 @@ const ASKS_ZH = [
 const KEEPS_ACCOUNT = [
   /(?:不是|并非|並非|并不是|不想|不要|不用|无需|無需|不需要|没有要|沒有要|暂不|暫不)(?:要|想)?(?:申请)?(?:注销|销户|註銷|銷戶|关闭|關閉|删除|刪除)(?:(?:我的|本人的?)?(?:账号|帐号|账户|帐户|帳號|帳戶)|(?=[了，。！,.!\s]|$))/,
   /(?:账号|帐号|账户|帐户|帳號|帳戶)[^。！？\n]{0,6}(?:还要|还想|继续|仍然|要保留|想保留)/,
-  /再决定|还没决定|還沒決定|还在考虑|要不要办|要不要注销|是否要注销/,
+  /再决定|再決定|还没决定|還沒決定|还在考虑|還在考慮|考虑中|考慮中|要不要办|要不要辦|要不要注销|要不要註銷|是否要注销|是否要註銷/,
   /\b(?:not|don't|do not|doesn't|never)\s+(?:want\s+to\s+|wish\s+to\s+|asking\s+to\s+|trying\s+to\s+)?(?:cancel|close|delete|deactivate|terminate)\s+(?:my|our|the)\s+(?:[\w-]+\s+)?account\b/i,
   /\b(?:not|don't|do not|never)\s+(?:want|wish|intend|plan)\s+(?:to\s+have\s+)?(?:my|the|our)\s+(?:[\w-]+\s+)?account\s+(?:closed|cancell?ed|deleted|terminated|deactivated)\b/i,
   /\bnot\s+(?:yet\s+)?asking\s+(?:you\s+)?to\s+(?:close|cancel|delete|deactivate|terminate)\b/i,
@@ -38,7 +38,7 @@ const KEEPS_ACCOUNT = [
 const WONDERS = [
   /\b(?:if|when|before|after|whether|once)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
   /\bhow\s+(?:do|can|would|should)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
-  /(?:怎么|怎样|如何)(?:申请)?(?:注销|销户|註銷|銷戶)/g,
+  /(?:怎么|怎样|如何|如果|假如|要是)(?:申请|申請)?(?:注销|销户|註銷|銷戶)/g,
   /(?:注销|销户|註銷|銷戶)[^。！？\n]{0,8}(?:需要|要)(?:准备|提供)?(?:哪些|什么)/g,
   /需要先(?:注销|销户)吗/g,
 ];

@@ -128,7 +128,7 @@ function valueOnNextLines(lines: string[], originals: string[], index: number): 
   return ['', ''];
 }
 
-const PHONE = /^\+?\d[\d\s-]{5,}\d/;
+const PHONE = /^\+?\d[\d\s-]{5,}\d|^\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d/;
 const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
 const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
 
@@ -139,7 +139,9 @@ function cleanUsername(written: string): string | null {
   const correction = CORRECTION.exec(written);
   const value = correction ? written.slice(correction.index + correction[0].length) : written;
   const phone = PHONE.exec(value.trim());
-  const token = phone ? phone[0].replace(/[\s-]/g, '') : (value.trim().replace(/^["'“‘「『《<(\[【（]+/, '').split(/[\s,，;；。、(（]+/)[0] ?? '');
+  // A phone number is kept as written but for its spaces and dashes: "+44 (0)7700 900123" → "+44(0)7700900123".
+  if (phone) return phone[0].replace(/[\s-]/g, '');
+  const token = value.trim().replace(/^["'“‘「『《<(\[【（]+/, '').split(/[\s,，;；。、(（]+/)[0] ?? '';
   const username = token.replace(SURROUNDING, '');
   if (username.length === 0 || username.length > MAX_USERNAME) return null;
   if (!USERNAME.test(username) || !/[\p{L}\p{N}]/u.test(username)) return null;
@@ -151,8 +153,8 @@ const USERNAME_IN_PROSE = [
   // "my account is river.song42", but not "the account is closed": only a handle-like value.
   /\b(?:my|his|her|their|our)\s+account\s+(?:is|was)\s+([\w.+-]*[\d._@][\w.@+-]*)/i,
   /\b(?:under|with|for)\s+(?:the\s+)?(?:user\s*name|login|account(?:\s+name)?)\s+(\S+)/i,
-  /(?:用户名|账号|帐号|账户|帐户|登录名)(?:是|为|叫)\s*(\S+(?:[\s-]\d+)*)/,
-  /(?:用户名|账号|帐号|登录名)\s*([A-Za-z0-9._@+-]{3,})/,
+  /(?:用户名|用戶名|账号|帐号|帳號|账户|帐户|帳戶|登录名|登錄名)(?:是|为|為|叫|係)\s*(\S+(?:[\s-]\d+)*)/,
+  /(?:用户名|用戶名|账号|帐号|帳號|登录名|登錄名)\s*([A-Za-z0-9._@+-]{3,})/,
 ];
 
 function usernameInProse(text: string): string | null {
@@ -181,7 +183,7 @@ function cleanReason(value: string): string | null {
   return reason.length > 0 ? reason : null;
 }
 
-const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we|he|she|they|it|my|our|his|her|there)|since (?:i|we|he|she|they|my|our))\b|因为|由于)/i;
+const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we|he|she|they|it|my|our|his|her|there)|since (?:i|we|he|she|they|my|our))\b|因为|由于|因為|由於)/i;
 /** A sentence ends at 。！？ or at . ! ? before a capital or the end, so "e.g. 100 USD" stays whole. */
 const PROSE_SENTENCE_END = /[。！？\n]|[.!?](?=\s+[A-Z]|\s*$)/;
 
@@ -193,7 +195,8 @@ function reasonInProse(text: string): string | null {
   return cleanReason(end ? rest.slice(0, start[0].length + end.index) : rest);
 }
 
-const REGISTRATION_WORDS = /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|入网|办理|办的|辦的/i;
+const REGISTRATION_WORDS =
+  /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|had (?:it|this|the account|the number) since|since\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|開通|入网|办理|办的|辦的|申辦|申办/i;
 
 /** Not after "Jan." or "No." before a number: "Jan. 5, 2020" is one sentence. */
 const SENTENCE_END = /[.!?](?=\s*$|\s+(?!\d))|[。！？;；\n]+/;

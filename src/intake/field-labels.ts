@@ -14,7 +14,7 @@ export const FIELD_LABELS: Record<FieldName, string[]> = {
   ],
   registrationDate: [
     '注册时间', '注册日期', '注册于', '註冊時間', '註冊日期', '开户时间', '开户日期', '開戶時間', '開戶日期', '开通时间', '开通日期',
-    '入网时间', '入网日期',
+    '入网时间', '入网日期', '登記日期', '登記時間', '登记日期', '申辦日期', '開通日期',
     'registration date', 'registeration date', 'registraion date', 'date of registration', 'date registered', 'registered on', 'registered in',
     'registered', 'sign-up date', 'signup date', 'signed up on', 'signed up in', 'signed up',
     'member since', 'customer since', 'account created on', 'account created', 'created on', 'joined on', 'joined',

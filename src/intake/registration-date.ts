@@ -104,6 +104,14 @@ function chineseYear(token: string): number {
   return [...token].reduce((n, ch) => n * 10 + (CN_DIGITS[ch] ?? NaN), 0);
 }
 
+/** 民國 years are small: 108, or counted (一百零八). */
+function rocYear(token: string): number {
+  if (/^\d+$/.test(token)) return Number(token);
+  const hundreds = token.startsWith('一百') ? 100 : 0;
+  const rest = token.replace(/^一百零?/, '');
+  return hundreds + (rest === '' ? 0 : chineseSmall(rest));
+}
+
 /** Months and days are written as counted numbers (十二, 二十一, 三十). */
 function chineseSmall(token: string): number {
   if (/^\d+$/.test(token)) return Number(token);
@@ -194,6 +202,22 @@ const PATTERNS: DatePattern[] = [
       const year = fullYearOfMonth(String(chineseYear(m[1])).padStart(2, '0'), month, today);
       return m[3] === undefined ? monthReading(year, month, today) : dayReading(year, month, chineseSmall(m[3]), today);
     },
+  },
+  // 民國108年4月: Taiwan counts years from 1912.
+  {
+    regex: new RegExp(`[民]\\s*[國国]\\s*(\\d{2,3}|[一二三四五六七八九十百〇零]{2,4})\\s*年\\s*${CN_SMALL}\\s*月(?:\\s*${CN_SMALL}\\s*[日号號])?`, 'g'),
+    numeric: false,
+    read: (m, today) => {
+      const year = rocYear(m[1]) + 1911;
+      const month = chineseSmall(m[2]);
+      return m[3] === undefined ? monthReading(year, month, today) : dayReading(year, month, chineseSmall(m[3]), today);
+    },
+  },
+  // 08/2017, 8-2017: a month and a year, no day to confuse with.
+  {
+    regex: new RegExp(`${NUMERIC_START}(\\d{1,2})[/-]([12]\\d{3})${NUMERIC_END}`, 'g'),
+    numeric: true,
+    read: (m, today) => (Number(m[1]) >= 1 && Number(m[1]) <= 12 ? monthReading(Number(m[2]), Number(m[1]), today) : null),
   },
   // 3月5日2021年: the markers say which number is which, whatever the order.
   {
@@ -337,10 +361,9 @@ const PATTERNS: DatePattern[] = [
     numeric: false,
     read: ambiguous,
   },
-  // A bare year ("since 2019", "2019年") says too little. Not after a digit and a space or comma: that
-  // is a phone number or an amount.
+  // A bare year ("since 2019", "2019年") says too little. Not after digits-and-space: that is a phone number.
   {
-    regex: /(?<![\w.\-/+#$¥￥€£]|\d[\s,])(?:19|20)\d{2}(?:\s*年)?(?!\d|[-/.:,]\d)/g,
+    regex: /(?<![\w.\-/+#$¥￥€£]|\d\s)(?:19|20)\d{2}(?:\s*年)?(?!\d|[-/.:,]\d)/g,
     numeric: true,
     read: ambiguous,
   },

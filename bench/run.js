@@ -70,7 +70,7 @@ async function main() {
 
   const dataDir = join(dir, 'data');
   mkdirSync(join(dataDir, 'inbox'), { recursive: true });
-  const copies = 10;
+  const copies = 4;
   readdirSync(fixtures)
     .filter((name) => name.endsWith('.eml'))
     .forEach((name) => {

@@ -105,8 +105,17 @@ function isReplyable(address: string | null, ownAddresses: string[]): boolean {
 function returnedHeaders(message: MailMessage): string {
   return message.attachments
     .filter((attachment) => /^(?:text\/rfc822-headers|message\/rfc822|message\/global-headers)$/.test(attachment.declaredType))
-    .map((attachment) => attachment.content.subarray(0, 65536).toString('utf8'))
+    .map((attachment) => withEncodedWordsOpened(attachment.content.subarray(0, 65536).toString('latin1')))
     .join('\n');
+}
+
+/** A returned Subject is still RFC 2047-encoded; the ASCII reference inside needs no charset to be seen. */
+function withEncodedWordsOpened(headers: string): string {
+  return headers.replace(/=\?[^?\s]+\?([bBqQ])\?([^?\s]*)\?=/g, (_word, encoding: string, text: string) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('latin1')
+      : text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_hex, code: string) => String.fromCharCode(parseInt(code, 16))),
+  );
 }
 
 function repliesTo(message: MailMessage): string[] {

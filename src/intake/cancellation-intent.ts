@@ -3,7 +3,7 @@
  * because it is the rule that grows: a new way of asking is one more pattern here.
  */
 
-const ACCOUNT_EN = '(?:account|acct|membership|e-?sim account|mobile account|user account)';
+const ACCOUNT_EN = '(?:account|acount|accout|acct|membership|e-?sim account|mobile account|user account)';
 
 const ASKS_EN = [
   new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b(?!['’]s)`, 'i'),
@@ -37,6 +37,7 @@ const KEEPS_ACCOUNT = [
 /** Questions about closing ("if I close my account…", "如何注销", "注销需要哪些材料") ask nothing yet. */
 const WONDERS = [
   /\b(?:if|when|before|after|whether|once)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
+  /\bif\b[^.?!\n]{0,80}\bI(?:['’]ll| will|['’]d| would| might| may)\s+(?:have\s+to\s+|need\s+to\s+)?(?:close|cancel|delete|terminate)\b/gi,
   /\bhow\s+(?:do|can|would|should)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
   /(?:怎么|怎样|如何|如果|假如|要是)(?:申请|申請)?(?:注销|销户|註銷|銷戶)/g,
   /(?:注销|销户|註銷|銷戶)[^。！？\n]{0,8}(?:需要|要)(?:准备|提供)?(?:哪些|什么)/g,

@@ -38,7 +38,13 @@ export function extractFields(ownText: string, subject: string, today: string): 
  * end of its line. `<river@example.com>` is an address, not a tag.
  */
 function normalise(text: string): string {
-  return text.replace(/\r/g, '').replace(/<(?![^<>\n]*@)[a-z/!?][^<>\n]*(?:>|$)/gim, ' ');
+  return (
+    text
+      .replace(/\r/g, '')
+      .replace(/<(?![^<>\n]*@)[a-z/!?][^<>\n]*(?:>|$)/gim, ' ')
+      // Letter-style forms space Chinese labels out ("用 户 名：", "理    由："); Chinese needs no spaces.
+      .replace(/(\p{Script=Han})[ \u3000]+(?=\p{Script=Han})/gu, '$1')
+  );
 }
 
 /**
@@ -49,9 +55,15 @@ function foldWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
-const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.])\s*/;
-const COLON = /^\s*[\]】)]?\s*(?:[:=\t]|(?:嘛|呢|啊)[:,，])\s*/;
-const SEPARATOR = /^\s*[\]】)]?\s*(?:(?:是|为|為|\sis)\s*[:=]?|[:=\t]|(?:嘛|呢|啊)[:,，]|\s-{1,2}\s|\s[–—]\s)\s*/i;
+const LIST_MARKER = /^\s*(?:[-*•·]+|\d{1,2}[.)、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.]|(?:Q|A|问|答|問)\s*[:：.])\s*/i;
+/** "Login ID (the one on my bill):", "账号（手机号）：": an aside between a label and its colon. */
+const ASIDE = String.raw`(?:\s*[(（][^()（）\n]{1,30}[)）])?`;
+/** Chinese labels also take 是 ("原因是…"); 【用户名】 closes with its bracket. */
+const COLON = new RegExp(String.raw`^${ASIDE}\s*(?:[\]】)]?\s*(?:(?:是|为|為)?\s*[:=\t]|(?:是|为|為)(?![\s:：])|(?:嘛|呢|啊)[:,，])|[\]】](?![\s:：]))\s*`);
+const SEPARATOR = new RegExp(
+  String.raw`^${ASIDE}\s*(?:[\]】)]?\s*(?:(?:是|为|為|\sis(?:\s+that)?)\s*[:=]?|[:=\t]|(?:嘛|呢|啊)[:,，]|\s-{1,2}\s|\s[–—]\s)|[\]】](?![\s:：]))\s*`,
+  'i',
+);
 const ALL_LABELS = (Object.entries(FIELD_LABELS) as [FieldName, string[]][])
   .flatMap(([field, labels]) => labels.map((label) => ({ field, label })))
   .sort((a, b) => b.label.length - a.label.length);
@@ -88,7 +100,7 @@ function labelledValues(text: string): LabelledValue[] {
 }
 
 function stripListMarker(line: string): string {
-  return line.replace(LIST_MARKER, '').replace(/^[【\[]/, '');
+  return line.replace(LIST_MARKER, '').replace(/^\s*[【\[]/, '');
 }
 
 function labelHits(line: string): LabelHit[] {
@@ -149,15 +161,34 @@ function cleanUsername(written: string): string | null {
 }
 
 const USERNAME_IN_PROSE = [
+  // The value first: "rafa.souza42 is my username", "m.okafor_77 (username)", "hannah_b92 — username".
+  /(\S+)\s+(?:is|=)\s+my\s+(?:user\s*name|username|login(?:\s+(?:name|id))?|account(?:\s+(?:id|name))?|user\s*id)\b/i,
+  /(\S+)\s*[(（]\s*(?:the\s+|my\s+)?(?:user\s*name|username|login(?:\s+(?:name|id))?|user\s*id|account(?:\s+(?:id|name))?|用户名|用戶名|账号|帐号|帳號|登录名)\s*[)）]/i,
+  /(\S+)\s+[—–]{1,2}\s+(?:my\s+)?(?:user\s*name|username|login)\b/i,
   /(?:^|[.!?,;]\s*|\b(?:my|the|his|her|their|our)\s+)(?:user\s*name|login(?:\s+(?:name|id))?|account\s+(?:id|name|number)|user\s+id|handle)\s+(?:is|was)\s+(\S+(?:\s\d[\d\s-]*\d)?)/im,
   // "my account is river.song42", but not "the account is closed": only a handle-like value.
-  /\b(?:my|his|her|their|our)\s+account\s+(?:is|was)\s+([\w.+-]*[\d._@][\w.@+-]*)/i,
+  /(?:^|[.!?]\s+|\b(?:my|his|her|their|our)\s+)account\s+(?:is|was)\s+([\w.+-]*[\d._@][\w.@+-]*)/im,
   /\b(?:under|with|for)\s+(?:the\s+)?(?:user\s*name|login|account(?:\s+name)?)\s+(\S+)/i,
   /(?:用户名|用戶名|账号|帐号|帳號|账户|帐户|帳戶|登录名|登錄名)(?:是|为|為|叫|係)\s*(\S+(?:[\s-]\d+)*)/,
-  /(?:用户名|用戶名|账号|帐号|帳號|登录名|登錄名)\s*([A-Za-z0-9._@+-]{3,})/,
+  /(?:用户名|用戶名|账号|帐号|帳號|登录名|登錄名)[ \t]*([A-Za-z0-9._@+-]{3,})/,
 ];
 
+/** "lucas.ferreira / That's the name I log in with", "wangjing_0712 / ↑这是我的用户名". */
+const EXPLAINS_LINE_ABOVE = /^\s*(?:↑|\^|(?:i think\s+|i believe\s+)?(?:that|this|these)\b|这|這|以上|上面)/i;
+const NAMES_USERNAME = /user\s*name|log\s*in|login|用户名|用戶名|账号|帐号|帳號|登录名/i;
+
+function valueExplainedBelow(text: string, explains: RegExp): string | null {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const index = lines.findIndex((line, position) => position > 0 && EXPLAINS_LINE_ABOVE.test(line) && explains.test(line) && !explains.test(lines[position - 1]));
+  return index > 0 ? lines[index - 1].trim() : null;
+}
+
 function usernameInProse(text: string): string | null {
+  const above = valueExplainedBelow(text, NAMES_USERNAME);
+  if (above !== null && !/\s/.test(above)) {
+    const username = cleanUsername(above);
+    if (username) return username;
+  }
   for (const pattern of USERNAME_IN_PROSE) {
     const match = pattern.exec(text);
     const username = match ? cleanUsername(match[1]) : null;
@@ -187,7 +218,19 @@ const REASON_IN_PROSE = /(?:\b(?:because|due to|as (?:i|we|he|she|they|it|my|our
 /** A sentence ends at 。！？ or at . ! ? before a capital or the end, so "e.g. 100 USD" stays whole. */
 const PROSE_SENTENCE_END = /[。！？\n]|[.!?](?=\s+[A-Z]|\s*$)/;
 
+/** "The reason why I close it is …", "moved abroad — reason": a reason named in the sentence itself. */
+const NAMED_REASON = [
+  /\b(?:the\s+|my\s+)?reason(?:\s+(?:why|that)\b[^.\n]{0,60}?)?\s+is(?:\s+that)?\s+([^\n]+?)(?:[.!?](?:\s|$)|\n|$)/i,
+  /^\s*(.+?)\s+[—–]{1,2}\s+(?:the\s+|my\s+)?reason\b/im,
+  /(?:原因|理由)(?:主要)?是\s*([^\n。！？]+)/,
+];
+
 function reasonInProse(text: string): string | null {
+  for (const pattern of NAMED_REASON) {
+    const named = pattern.exec(text);
+    const reason = named ? cleanReason(named[1]) : null;
+    if (reason) return reason;
+  }
   const start = REASON_IN_PROSE.exec(text);
   if (!start) return null;
   const rest = text.slice(start.index);
@@ -215,6 +258,8 @@ function registrationDate(
   const sentences = texts
     .flatMap((text) => text.split(SENTENCE_END))
     .filter((sentence) => REGISTRATION_WORDS.test(sentence));
+  const explained = valueExplainedBelow(texts[0], REGISTRATION_WORDS);
+  if (explained !== null) sentences.push(explained);
   for (const candidates of [labelled, sentences]) {
     const readings = candidates.map((candidate) => readRegistrationDate(withoutHandles(candidate), today));
     const date = readings.find((reading) => reading.outcome === 'date');

@@ -31,6 +31,20 @@ export function checkMimeStructure(raw: Buffer, limits: IntakeLimits): Structure
     const line = text.slice(start, end).replace(/\r$/, '');
     start = end + 1;
 
+    // A delimiter can end a header block too: clients drop the blank line of an empty part.
+    const delimiter = line.startsWith('--') ? findDelimiter(levels, line.trimEnd()) : null;
+    if (delimiter !== null) {
+      levels.length = delimiter.closes ? delimiter.level : delimiter.level + 1;
+      inBase64Body = false;
+      inHeader = !delimiter.closes;
+      headerBytes = 0;
+      contentType = '';
+      encoding = '';
+      lastHeader = '';
+      if (!delimiter.closes && ++parts > limits.maxMimeParts) return 'too_many_parts';
+      continue;
+    }
+
     if (inHeader) {
       headerBytes += line.length + 2;
       if (headerBytes > limits.maxHeaderBytes) return 'header_too_large';
@@ -61,30 +75,22 @@ export function checkMimeStructure(raw: Buffer, limits: IntakeLimits): Structure
     }
 
     if (inBase64Body && !line.startsWith('--') && !BASE64_LINE.test(line)) return 'malformed_mime';
-    if (!line.startsWith('--') || levels.length === 0) continue;
-    const delimiter = line.trimEnd();
-    for (let level = levels.length - 1; level >= 0; level--) {
-      if (levels[level] === null) continue;
-      const boundary = `--${levels[level]}`;
-      if (delimiter === boundary) {
-        levels.length = level + 1;
-        parts++;
-        if (parts > limits.maxMimeParts) return 'too_many_parts';
-        inHeader = true;
-        lastHeader = '';
-        break;
-      }
-      if (delimiter === `${boundary}--`) {
-        levels.length = level;
-        inBase64Body = false;
-        break;
-      }
-    }
   }
   return levels.some((level) => level !== null) ? 'malformed_mime' : null;
 }
 
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}[ \t]*$/;
+
+/** Which open multipart a delimiter line belongs to, innermost first, and whether it closes it. */
+function findDelimiter(levels: (string | null)[], line: string): { level: number; closes: boolean } | null {
+  for (let level = levels.length - 1; level >= 0; level--) {
+    const boundary = levels[level];
+    if (boundary === null) continue;
+    if (line === `--${boundary}`) return { level, closes: false };
+    if (line === `--${boundary}--`) return { level, closes: true };
+  }
+  return null;
+}
 
 /** A multipart's boundary, 'message' for an embedded message whose body is another header block, else null. */
 function nestedStructure(contentType: string): string | 'message' | 'no_boundary' | null {

@@ -18,7 +18,11 @@ export function readRegistrationDate(text: string, today: string): RegistrationD
     throw new TypeError(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
   }
   // Spoken Chinese puts 的 between year and month: 2019年的3月12号.
-  const normalized = toHalfWidth(text).replace(/年的\s*(?=\d|[一二三四五六七八九十])/g, '年');
+  const normalized = toHalfWidth(text)
+    .replace(/年的\s*(?=\d|[一二三四五六七八九十])/g, '年')
+    // "Mar/2020" and "2019 March" say the same as "March 2019".
+    .replace(new RegExp(`${MONTH_NAME}\\s*/\\s*(?=\\d{4})`, 'gi'), '$1 ')
+    .replace(new RegExp(`\\b((?:19|20)\\d{2})\\s+${MONTH_NAME}(?!\\s*\\d)`, 'gi'), '$2 $1');
   let first: Found | undefined;
   for (const pattern of PATTERNS) {
     const found = findFirst(pattern, normalized, today);

@@ -210,3 +210,25 @@ describe('checkMimeStructure', () => {
     });
   });
 });
+
+describe('empty parts', () => {
+  it('accepts an attachment whose headers run straight into the next delimiter, as QQ Mail writes an empty file', () => {
+    const raw = Buffer.from(
+      [
+        'From: a@example.test',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'hello',
+        '--b',
+        'Content-Type: application/octet-stream; name="empty.jpg"',
+        'Content-Transfer-Encoding: base64',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    expect(checkMimeStructure(raw, defaultLimits)).toBeNull();
+  });
+});

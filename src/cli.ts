@@ -11,8 +11,7 @@ import { verifyReceipt } from './documents/verify-receipt';
 import { analyseMessage } from './intake/analyse-message';
 import { createLogger } from './log';
 import { requestJson } from './queue/request-json';
-import { RECEIPT_STATUSES } from './documents/receipt-facts';
-import type { RequestStatus } from './queue/request-status';
+import { REQUEST_STATUSES, type RequestStatus } from './queue/request-status';
 import { EXPORT_FORMATS, formatApproved, type ExportFormat } from './review/approved-export';
 import { readHiddenLine } from './review/hidden-input';
 import type { Decision } from './review/review-service';
@@ -114,8 +113,8 @@ async function withApp(config: Config, work: (app: App, log: ReturnType<typeof c
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
   const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, json: { type: 'boolean' } } });
-  if (values.status !== undefined && !(RECEIPT_STATUSES as readonly string[]).includes(values.status)) {
-    throw new UsageError(`queue: --status must be one of ${RECEIPT_STATUSES.join(', ')}`);
+  if (values.status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
+    throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}`);
   }
   return withApp(config, async (app) => {
     const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestStatus } from '../queue/request-status';
+import { isUndecided, type RequestStatus } from '../queue/request-status';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
 import type { ConsoleContext } from './console-context';
 import {
@@ -83,7 +83,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       ],
       hasItems: listing.items.length > 0,
       items: listing.items.map((item) => {
-        const open = item.status === 'pending_review' || item.status === 'needs_info';
+        const open = isUndecided(item.status);
         return {
           reference: item.reference,
           status: item.status,
@@ -187,7 +187,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const { request: cancellation, checks, needsCloserReview, bodyText, handoff } = found;
     const { reference } = cancellation;
     const now = clock.now();
-    const open = cancellation.status === 'pending_review' || cancellation.status === 'needs_info';
+    const open = isUndecided(cancellation.status);
     const base = `/requests/${reference}`;
     const documents = cancellation.idDocuments.map((document) => ({
       position: document.position,

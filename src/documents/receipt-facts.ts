@@ -1,7 +1,6 @@
 /** What a receipt PDF states: everything printed on it, and everything its verification code covers. */
 
-export const RECEIPT_STATUSES = ['needs_info', 'pending_review', 'approved', 'rejected'] as const;
-export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+import type { RequestStatus } from '../queue/request-status';
 
 export const MISSING_ITEMS = ['username', 'registration_date', 'reason', 'id_document'] as const;
 export type MissingItem = (typeof MISSING_ITEMS)[number];
@@ -18,7 +17,7 @@ export interface ReceiptFacts {
   receivedAt: string;
   /** IANA zone the receipt shows its dates and times in. */
   timeZone: string;
-  status: ReceiptStatus;
+  status: RequestStatus;
   sender: string;
   /** Printed masked. */
   username: string | null;

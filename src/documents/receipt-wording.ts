@@ -3,7 +3,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { MISSING_ITEMS, RECEIPT_KINDS, RECEIPT_STATUSES } from './receipt-facts';
+import { REQUEST_STATUSES } from '../queue/request-status';
+import { MISSING_ITEMS, RECEIPT_KINDS } from './receipt-facts';
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
@@ -38,10 +39,10 @@ const receiptWordingSchema = z.strictObject({
     issuedAt: text(),
   }),
   sections: z.strictObject({ nextSteps: text(), checklist: text(), verification: text() }),
-  status: z.record(z.enum(RECEIPT_STATUSES), text()),
+  status: z.record(z.enum(REQUEST_STATUSES), text()),
   missingItems: z.record(z.enum(MISSING_ITEMS), text()),
   /** One per status for an acknowledgement; `closed` for a confirmation. */
-  nextSteps: z.record(z.enum([...RECEIPT_STATUSES, 'closed']), text('reference')),
+  nextSteps: z.record(z.enum([...REQUEST_STATUSES, 'closed']), text('reference')),
   checklist: perKind(z.array(text()).min(1)),
   values: z.strictObject({
     notProvided: text(),

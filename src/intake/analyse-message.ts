@@ -3,7 +3,7 @@ import { classifyMessage } from './classify-message';
 import { extractFields, type ExtractedFields } from './extract-fields';
 import { findIdDocuments } from './id-documents';
 import type { IntakePolicy } from './intake-policy';
-import type { IdDocumentWithContent, IntakeResult, Problem, StructuralProblem } from './intake-result';
+import { isStructuralProblem, type IdDocumentWithContent, type IntakeResult, type Problem, type StructuralProblem } from './intake-result';
 import { detectLanguage } from './language';
 import { checkMimeStructure } from './mime-structure';
 import { ownWords } from './own-words';
@@ -50,7 +50,7 @@ export async function analyseMessage(raw: Buffer, policy: IntakePolicy, today: s
   if (isRequest) problems.push(...requestProblems(fields, documents, fields.registrationDateAmbiguous));
 
   // A request nobody can be answered about cannot be queued; other mail without a sender is just ignored.
-  const quarantined = problems.some((problem) => isStructural(problem) && (problem !== 'no_sender' || kind === 'cancellation_request'));
+  const quarantined = problems.some((problem) => isStructuralProblem(problem) && (problem !== 'no_sender' || kind === 'cancellation_request'));
   const disposition = quarantined ? 'quarantine' : kind === 'cancellation_request' ? 'queue' : 'ignore';
   const result: IntakeResult = {
     messageId: message.messageId,
@@ -85,12 +85,6 @@ async function readSafely(raw: Buffer, policy: IntakePolicy): Promise<ReadOutcom
   } catch {
     return { message: await readHeadersOnly(raw, policy.limits.maxHeaderBytes), structural: ['malformed_mime'], fullyParsed: false };
   }
-}
-
-const STRUCTURAL = new Set<Problem>(['message_too_large', 'header_too_large', 'mime_too_deep', 'too_many_parts', 'malformed_mime', 'mail_loop', 'no_sender']);
-
-function isStructural(problem: Problem): problem is StructuralProblem {
-  return STRUCTURAL.has(problem);
 }
 
 function isAddress(address: string | null): address is string {

@@ -10,24 +10,36 @@ export type Disposition = 'queue' | 'ignore' | 'quarantine';
 
 export type DocumentProblem = 'unsupported_type' | 'type_mismatch' | 'empty' | 'too_large';
 
-export type StructuralProblem =
-  | 'message_too_large'
-  | 'header_too_large'
-  | 'mime_too_deep'
-  | 'too_many_parts'
-  | 'malformed_mime'
-  | 'mail_loop'
-  | 'no_sender';
+export const STRUCTURAL_PROBLEMS = [
+  'message_too_large',
+  'header_too_large',
+  'mime_too_deep',
+  'too_many_parts',
+  'malformed_mime',
+  'mail_loop',
+  'no_sender',
+] as const;
+export type StructuralProblem = (typeof STRUCTURAL_PROBLEMS)[number];
 
-export type RequestProblem =
-  | 'missing_username'
-  | 'missing_registration_date'
-  | 'ambiguous_registration_date'
-  | 'missing_reason'
-  | 'missing_id_document'
-  | 'invalid_id_document';
+export const REQUEST_PROBLEMS = [
+  'missing_username',
+  'missing_registration_date',
+  'ambiguous_registration_date',
+  'missing_reason',
+  'missing_id_document',
+  'invalid_id_document',
+] as const;
+export type RequestProblem = (typeof REQUEST_PROBLEMS)[number];
 
 export type Problem = StructuralProblem | RequestProblem;
+
+export function isStructuralProblem(problem: Problem): problem is StructuralProblem {
+  return (STRUCTURAL_PROBLEMS as readonly string[]).includes(problem);
+}
+
+export function isRequestProblem(problem: Problem): problem is RequestProblem {
+  return (REQUEST_PROBLEMS as readonly string[]).includes(problem);
+}
 
 export interface RequestFields {
   username: string | null;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../clock';
-import type { IdDocument, IntakeResult, Language, MessageKind, RequestFields, RequestProblem, SenderAuthentication } from '../intake/intake-result';
+import { isRequestProblem, type IdDocument, type IntakeResult, type Language, type MessageKind, type RequestFields, type RequestProblem, type SenderAuthentication } from '../intake/intake-result';
 import { requestProblems } from '../intake/request-problems';
 import type { Db } from './database';
 import { statusForProblems, type RequestStatus } from './request-status';
@@ -401,17 +401,4 @@ export class RequestQueue {
   private now(): string {
     return this.clock.now().toISOString();
   }
-}
-
-const REQUEST_PROBLEMS = new Set<string>([
-  'missing_username',
-  'missing_registration_date',
-  'ambiguous_registration_date',
-  'missing_reason',
-  'missing_id_document',
-  'invalid_id_document',
-]);
-
-function isRequestProblem(problem: string): problem is RequestProblem {
-  return REQUEST_PROBLEMS.has(problem);
 }

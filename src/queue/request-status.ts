@@ -1,6 +1,12 @@
 import type { RequestProblem } from '../intake/intake-result';
 
-export type RequestStatus = 'needs_info' | 'pending_review' | 'approved' | 'rejected';
+export const REQUEST_STATUSES = ['needs_info', 'pending_review', 'approved', 'rejected'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Not decided yet: waiting for staff or for the customer. */
+export function isUndecided(status: RequestStatus): boolean {
+  return status === 'pending_review' || status === 'needs_info';
+}
 
 /** A request is reviewed only once complete; until then the customer is asked for what is missing. */
 export function statusForProblems(problems: RequestProblem[]): RequestStatus {

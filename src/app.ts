@@ -16,10 +16,14 @@ import { AccountStore } from './queue/accounts';
 import { openDatabase, type Db } from './queue/database';
 import { DecisionStore } from './queue/decisions';
 import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
+import { EventLog } from './queue/event-log';
+import { OutboxStore } from './queue/outbox-store';
 import { RequestQueue } from './queue/request-queue';
 import { ReviewStore } from './queue/review-store';
 import { ConsoleSessions, SignInThrottle } from './queue/sessions';
 import { StaffStore } from './queue/staff';
+import { TriageDecisions } from './queue/triage-decisions';
+import { TriageStore } from './queue/triage-store';
 import { createFileVault, type Vault } from './queue/vault';
 import { importAccountCsv, type AccountImport } from './review/account-csv';
 import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
@@ -27,14 +31,18 @@ import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import type { ReviewService } from './review/review-service';
 import { createStaffDirectory, type StaffRoster } from './review/staff-directory';
+import { createTriageService, type TriageService } from './triage/triage-service';
 
 export interface App {
   readonly config: Config;
   readonly queue: RequestQueue;
+  readonly outbox: OutboxStore;
   readonly vault: Vault;
   /** The key receipts are signed with, derived from the vault key so there is one secret to keep. */
   readonly receiptKey: Buffer;
   readonly review: ReviewService;
+  /** Unsorted human mail waiting for staff. */
+  readonly triage: TriageService;
   readonly staff: StaffRoster;
   /** The web console's sign-ins and sign-in throttle (src/console). */
   readonly sessions: ConsoleSessions;
@@ -64,23 +72,28 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const vaultKey = config.vaultKey ?? (await embeddedVaultKey(config.dataDir, log));
   const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
   const db: Db = openDatabase(join(config.dataDir, 'cancel-desk.db'));
-  const queue = new RequestQueue(db, clock, config.mailFrom.address.split('@')[1]);
+  const events = new EventLog(db, clock);
+  const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events);
+  const triage = new TriageStore(db, clock, events);
+  const queue = new RequestQueue(db, clock, outbox, events, triage);
   const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
   const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
   const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
   const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone };
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);
-  const handoffs = new HandoffStore(db, clock, queue);
-  const decisions = new DecisionStore(db, clock, queue, staff, handoffs);
+  const handoffs = new HandoffStore(db, clock, events);
+  const decisions = new DecisionStore(db, clock, queue, outbox, events, staff, handoffs);
   const { accountWebhook } = config;
 
   return {
     config,
     queue,
+    outbox,
     vault,
     receiptKey,
-    review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, queue), accounts, handoffs, vault, handOff: accountWebhook !== null }),
+    review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null }),
+    triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
     staff: createStaffDirectory(staff),
     sessions: new ConsoleSessions(db, clock),
     signInThrottle: new SignInThrottle(db, clock, config.web.signIn),
@@ -90,12 +103,12 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
     ),
     // Two flushes at once could both send the same due mail: callers share the one in progress.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ queue, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
     // Like the outbox: two runs at once could both post the same hand-off.
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
-    housekeeping: () => housekeeping(queue, vault, clock, log),
+    housekeeping: () => housekeeping(queue, outbox, vault, clock, log),
     close() {
       transport.close();
       db.close();
@@ -132,7 +145,7 @@ async function embeddedVaultKey(dataDir: string, log: Logger): Promise<Buffer> {
 
 const ORPHAN_AGE_MS = 60 * 60 * 1000;
 
-async function housekeeping(queue: RequestQueue, vault: Vault, clock: Clock, log: Logger): Promise<void> {
+async function housekeeping(queue: RequestQueue, outbox: OutboxStore, vault: Vault, clock: Clock, log: Logger): Promise<void> {
   const removed = await vault.removeUnreferenced(queue.vaultIdsInUse(), new Date(clock.now().getTime() - ORPHAN_AGE_MS));
-  log.info('housekeeping_done', { orphanedDocumentsRemoved: removed, unsentMail: queue.unsentMailCount() });
+  log.info('housekeeping_done', { orphanedDocumentsRemoved: removed, unsentMail: outbox.unsentCount() });
 }

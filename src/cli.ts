@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createApp, type App } from './app';
+import type { App } from './app';
+import { parseCommandLine, readStream, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
+import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { serveConsole } from './console/start-console';
 import { runDaemon } from './daemon';
 import { verifyReceipt } from './documents/verify-receipt';
 import { analyseMessage } from './intake/analyse-message';
-import { createLogger } from './log';
 import { requestJson } from './queue/request-json';
 import { REQUEST_STATUSES, type RequestStatus } from './queue/request-status';
 import { EXPORT_FORMATS, formatApproved, type ExportFormat } from './review/approved-export';
@@ -31,6 +31,12 @@ const USAGE = `usage: cancel-desk <command>
                                     decide a pending_review request; the customer's mail is queued
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
+  triage list [--json]              unsorted mail: human mail that is not confidently a request, oldest first
+  triage show <id> [--json]         one such mail with its evidence, text and documents
+  triage promote <id> --by STAFF    make it a request (acknowledged like any other)
+  triage reply <id> --by STAFF --message TEXT
+                                    answer its sender (e.g. how to cancel); the mail is queued
+  triage dismiss <id> --by STAFF --reason TEXT
   staff add <name> [--password-stdin]
   staff list
   staff disable <name>
@@ -41,11 +47,6 @@ const USAGE = `usage: cancel-desk <command>
 
 Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
 `;
-
-type Command = (args: string[], config: Config) => Promise<number>;
-
-/** A command line that does not say what to do: exit code 2. */
-class UsageError extends Error {}
 
 const commands: Record<string, Command> = {
   parse: parseCommand,
@@ -71,45 +72,12 @@ const commands: Record<string, Command> = {
     'request-info': decisionCommand('message', (by, message) => message !== undefined && { kind: 'request_info', by, message }),
     document: queueDocumentCommand,
   }),
+  triage: subcommands('triage', triageCommands),
   staff: subcommands('staff', { add: staffAddCommand, list: staffListCommand, disable: staffDisableCommand }),
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
 };
-
-function subcommands(name: string, table: Record<string, Command>): Command {
-  return (args, config) => {
-    const [action, ...rest] = args;
-    const command = action === undefined ? undefined : table[action];
-    if (command === undefined) throw new UsageError(`${name}: expected one of ${Object.keys(table).join(', ')}`);
-    return command(rest, config);
-  };
-}
-
-/** parseArgs, with its complaints about the command line turned into usage errors. */
-function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
-    throw error;
-  }
-}
-
-function refuse(message: string): number {
-  process.stderr.write(`cancel-desk: ${message}\n`);
-  return 1;
-}
-
-async function withApp(config: Config, work: (app: App, log: ReturnType<typeof createLogger>) => Promise<number>, options: { keepOpen?: boolean } = {}): Promise<number> {
-  const log = createLogger((line) => process.stderr.write(line), systemClock);
-  const app = await createApp(config, systemClock, log);
-  try {
-    return await work(app, log);
-  } finally {
-    if (!options.keepOpen) app.close();
-  }
-}
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
   const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, json: { type: 'boolean' } } });
@@ -287,12 +255,6 @@ async function parseCommand(files: string[], config: Config): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
   return exitCode;
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -166,6 +166,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     intake: {
       trustedAuthservId: env.TRUSTED_AUTHSERV_ID.toLowerCase(),
       ownAddresses: [mailFrom.address],
+      messageIdDomain: mailFrom.address.split('@')[1],
       limits: {
         maxMessageBytes: env.MAX_MESSAGE_BYTES,
         maxHeaderBytes: env.MAX_HEADER_BYTES,

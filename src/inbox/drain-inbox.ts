@@ -23,6 +23,7 @@ export interface DrainSummary {
   seen: number;
   queued: number;
   threaded: number;
+  triaged: number;
   ignored: number;
   quarantined: number;
   alreadyHandled: number;
@@ -34,7 +35,7 @@ export interface DrainSummary {
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
  */
 export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false): Promise<DrainSummary> {
-  const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };
+  const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, triaged: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };
   const session = await deps.mailbox.open();
   const previousGeneration = deps.queue.rememberMailboxGeneration(deps.mailbox.description, session.generation);
   if (previousGeneration !== null && previousGeneration !== session.generation) {
@@ -98,12 +99,29 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
     case 'ignore':
       deps.queue.recordSettledWithoutRequest(messageKey, 'ignored', result.kind, result.kind);
       return { destination: 'processed', counter: 'ignored', logFields: { ...logFields, outcome: 'ignored' } };
-    case 'queue': {
-      const recorded = deps.queue.recordRequest({ messageKey, result, bodyText: analysis.bodyText, repliesTo: analysis.repliesTo, documents: await sealDocuments(deps.vault, analysis) });
+    case 'queue':
+    case 'triage': {
+      const recorded = deps.queue.recordIncoming({
+        messageKey,
+        result,
+        bodyText: analysis.bodyText,
+        ownText: analysis.ownText,
+        senderName: analysis.senderName,
+        repliesTo: analysis.repliesTo,
+        registrationDateAmbiguous: analysis.fields.registrationDateAmbiguous,
+        standsAlone: analysis.standsAlone,
+        answerable: analysis.answerable,
+        documents: await sealDocuments(deps.vault, analysis),
+      });
       return {
         destination: 'processed',
         counter: recorded.outcome,
-        logFields: { ...logFields, outcome: recorded.outcome, reference: recorded.reference, acknowledged: recorded.acknowledged },
+        logFields: {
+          ...logFields,
+          outcome: recorded.outcome,
+          ...(recorded.reference ? { reference: recorded.reference } : { triageId: recorded.triageId }),
+          acknowledged: recorded.acknowledged,
+        },
       };
     }
   }

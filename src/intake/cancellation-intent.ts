@@ -36,10 +36,11 @@ const KEEPS_ACCOUNT = [
 
 /** Questions about closing ("if I close my account…", "如何注销", "注销需要哪些材料") ask nothing yet. */
 const WONDERS = [
-  /\b(?:if|when|before|after|whether|once)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
+  /\b(?:if|when|before|after|whether|once)\s+(?:I|we)\s+(?:(?:do|did|were to|decide to|later|ever|eventually)\s+)*(?:close|cancel|delete|deactivate|terminate)\b/gi,
   /\bif\b[^.?!\n]{0,80}\bI(?:['’]ll| will|['’]d| would| might| may)\s+(?:have\s+to\s+|need\s+to\s+)?(?:close|cancel|delete|terminate)\b/gi,
   /\bhow\s+(?:do|can|would|should)\s+I\s+(?:close|cancel|delete|deactivate|terminate)\b/gi,
-  /(?:怎么|怎样|如何|如果|假如|要是)(?:申请|申請)?(?:注销|销户|註銷|銷戶)/g,
+  /(?:怎么|怎样|怎樣|如何|如果|假如|要是|万一|萬一)[^。！？\n]{0,10}?(?:申请|申請)?(?:注销|销户|註銷|銷戶)/g,
+  /(?:注销|销户|註銷|銷戶)(?:之前|以前|前|的话|的話|以后|以後|后|後)[^。！？\n]{0,20}[吗嗎？?]/g,
   /(?:注销|销户|註銷|銷戶)[^。！？\n]{0,8}(?:需要|要)(?:准备|提供)?(?:哪些|什么)/g,
   /需要先(?:注销|销户)吗/g,
 ];
@@ -59,11 +60,61 @@ const FIRST_PERSON = [
 
 export type CancellationIntent = 'asks' | 'keeps_account' | 'none';
 
-export function cancellationIntent(text: string): CancellationIntent {
-  if (KEEPS_ACCOUNT.some((pattern) => pattern.test(text))) return 'keeps_account';
+/** What the customer's words say about closing, with the words that said it (the evidence staff see). */
+export interface IntentReading {
+  intent: CancellationIntent;
+  /** The phrase that asked to close, or that kept the account. */
+  phrase: string | null;
+  /** A question about closing ("如何注销？", "if I cancel later, …"): it asks nothing yet. */
+  question: string | null;
+  /** A notice threatening *your* account, with no customer speaking: phishing or a system notice. */
+  notice: string | null;
+}
+
+export function readIntent(text: string): IntentReading {
+  const question = firstMatch(WONDERS, text);
+  const keeps = firstMatch(KEEPS_ACCOUNT, text);
+  if (keeps !== null) return { intent: 'keeps_account', phrase: keeps, question, notice: null };
   const words = WONDERS.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);
-  const asks = ASKS_EN.some((pattern) => pattern.test(words)) || ASKS_ZH.some((pattern) => pattern.test(words));
-  if (!asks) return 'none';
-  const threatens = THREATENS.some((pattern) => pattern.test(words));
-  return !threatens || FIRST_PERSON.some((pattern) => pattern.test(words)) ? 'asks' : 'none';
+  const asks = firstMatch([...ASKS_EN, ...ASKS_ZH], words);
+  if (asks === null) return { intent: 'none', phrase: null, question, notice: firstMatch(THREATENS, words) };
+  const threat = firstMatch(THREATENS, words);
+  const speaks = threat === null || FIRST_PERSON.some((pattern) => pattern.test(words));
+  return speaks ? { intent: 'asks', phrase: asks, question, notice: null } : { intent: 'none', phrase: null, question, notice: threat };
+}
+
+export function cancellationIntent(text: string): CancellationIntent {
+  return readIntent(text).intent;
+}
+
+/**
+ * A subject that names the act alone ("Cancel", "Kündigung / cancellation", "注销") is how terse
+ * customers ask; it counts as evidence, not as a request on its own. "Cancel order #881" names
+ * something else, and "How do I cancel?" is a question.
+ */
+const SUBJECT_CANCEL_WORD =
+  /\b(?:cancel(?:l?ation|l?ing|led)?|clos(?:e|ing|ure)|delet(?:e|ion)|terminat(?:e|ion)|deactivat(?:e|ion)|unsubscribe me|k[üu]ndig(?:ung|en)|r[ée]siliation|r[ée]silier|dar de baja|cancelar)\b|注销|註銷|销户|銷戶|销号|銷號|注消|(?:关闭|關閉|删除|刪除|停用|取消)(?:我的)?(?:账号|帐号|账户|帐户|帳號|帳戶)|解约|解約|退网|退網/i;
+const SUBJECT_OTHER_OBJECT =
+  /\b(?:orders?|purchase|booking|reservation|payment|add-?ons?|data ?packs?|roaming|bundles?|auto-?renew\w*|newsletters?|appointment|meeting|transaction|invoice)\b|订单|訂單|套餐|流量包|漫游|漫遊|自动续费|自動續費|预约|預約|会议|會議|发票|發票/i;
+const SUBJECT_QUESTION = /[?？]\s*$|^\s*(?:(?:re|fw|fwd|aw)\s*:\s*)*(?:how|what|when|can|could|is it|do i|should i|如何|怎么|怎樣|怎样|能否|可以|请问|請問)/i;
+
+export interface SubjectReading {
+  cancelWord: string | null;
+  question: boolean;
+}
+
+export function readSubject(subject: string): SubjectReading {
+  const word = SUBJECT_CANCEL_WORD.exec(subject)?.[0] ?? null;
+  if (word === null || SUBJECT_OTHER_OBJECT.test(subject)) return { cancelWord: null, question: false };
+  return SUBJECT_QUESTION.test(subject) ? { cancelWord: null, question: true } : { cancelWord: word, question: false };
+}
+
+function firstMatch(patterns: RegExp[], text: string): string | null {
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(text);
+    pattern.lastIndex = 0;
+    if (match) return match[0].trim();
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import type { MessageKind } from './intake-result';
+import type { Evidence, MessageKind } from './intake-result';
 import type { MailMessage } from './read-message';
 
 const OUT_OF_OFFICE_SUBJECT =
@@ -6,37 +6,49 @@ const OUT_OF_OFFICE_SUBJECT =
 
 const MACHINE_SENDER = /^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 
-/** What kind of sender this is, following RFC 3834 and the habits of common mail systems. */
-export function classifyMessage(
-  message: MailMessage,
-  ownAddresses: string[],
-  isCancellationRequest: boolean,
-): MessageKind {
-  if (isBounce(message)) return 'bounce';
-  if (isAutoReply(message, ownAddresses)) return 'auto_reply';
-  if (isBulk(message)) return 'bulk';
-  return isCancellationRequest ? 'cancellation_request' : 'other';
+export type MachineEvidence = Evidence & { signal: 'bounce' | 'auto_reply' | 'own_mail' | 'bulk' };
+
+/** The kind each machine signal makes a mail. */
+export const MACHINE_KIND: Record<MachineEvidence['signal'], MessageKind> = {
+  bounce: 'bounce',
+  auto_reply: 'auto_reply',
+  own_mail: 'auto_reply',
+  bulk: 'bulk',
+};
+
+/**
+ * Whether a machine sent this, following RFC 3834 and the habits of common mail systems, with the
+ * header that says so. These are hard gates: a machine is never answered, whatever its words say.
+ */
+export function machineEvidence(message: MailMessage, ownAddresses: string[]): MachineEvidence | null {
+  return bounce(message) ?? autoReply(message, ownAddresses) ?? bulk(message);
 }
 
-function isBounce(message: MailMessage): boolean {
+function bounce(message: MailMessage): MachineEvidence | null {
   const reportType = /report-type\s*=\s*"?([\w-]+)/.exec(message.contentType)?.[1];
-  if (message.contentType.startsWith('multipart/report') && reportType !== 'disposition-notification') return true;
-  if (message.partTypes.some((type) => type === 'message/delivery-status' || type === 'message/feedback-report')) return true;
-  return message.fromAddress !== null && MACHINE_SENDER.test(message.fromAddress);
+  if (message.contentType.startsWith('multipart/report') && reportType !== 'disposition-notification') return { signal: 'bounce', detail: `multipart/report; report-type=${reportType ?? '?'}` };
+  const report = message.partTypes.find((type) => type === 'message/delivery-status' || type === 'message/feedback-report');
+  if (report) return { signal: 'bounce', detail: report };
+  return message.fromAddress !== null && MACHINE_SENDER.test(message.fromAddress) ? { signal: 'bounce', detail: `From: ${message.fromAddress}` } : null;
 }
 
-function isAutoReply(message: MailMessage, ownAddresses: string[]): boolean {
+function autoReply(message: MailMessage, ownAddresses: string[]): MachineEvidence | null {
   const { headers } = message;
+  if (message.fromAddress !== null && ownAddresses.includes(message.fromAddress)) return { signal: 'own_mail', detail: `From: ${message.fromAddress}` };
   const autoSubmitted = headers.first('auto-submitted')?.toLowerCase();
-  if (autoSubmitted && !autoSubmitted.startsWith('no')) return true;
-  if (['x-autoreply', 'x-autorespond', 'x-qq-auto-reply', 'x-cancel-desk-reference'].some((name) => headers.has(name))) return true;
-  if (message.contentType.includes('disposition-notification') || message.partTypes.includes('message/disposition-notification')) return true;
-  if (message.fromAddress !== null && ownAddresses.includes(message.fromAddress)) return true;
-  return OUT_OF_OFFICE_SUBJECT.test(message.subject);
+  if (autoSubmitted && !autoSubmitted.startsWith('no')) return { signal: 'auto_reply', detail: `Auto-Submitted: ${autoSubmitted}` };
+  if (headers.has('x-cancel-desk-reference')) return { signal: 'own_mail', detail: 'X-Cancel-Desk-Reference' };
+  const marker = ['x-autoreply', 'x-autorespond', 'x-qq-auto-reply'].find((name) => headers.has(name));
+  if (marker) return { signal: 'auto_reply', detail: marker };
+  if (message.contentType.includes('disposition-notification') || message.partTypes.includes('message/disposition-notification')) {
+    return { signal: 'auto_reply', detail: 'read receipt (disposition-notification)' };
+  }
+  return OUT_OF_OFFICE_SUBJECT.test(message.subject) ? { signal: 'auto_reply', detail: `Subject: ${message.subject.slice(0, 80)}` } : null;
 }
 
-function isBulk(message: MailMessage): boolean {
-  const precedence = message.headers.first('precedence')?.toLowerCase() ?? '';
-  if (['bulk', 'list', 'junk'].includes(precedence.trim())) return true;
-  return message.headers.has('list-id') || message.headers.has('list-unsubscribe');
+function bulk(message: MailMessage): MachineEvidence | null {
+  const precedence = message.headers.first('precedence')?.toLowerCase().trim() ?? '';
+  if (['bulk', 'list', 'junk'].includes(precedence)) return { signal: 'bulk', detail: `Precedence: ${precedence}` };
+  const list = ['list-id', 'list-unsubscribe'].find((name) => message.headers.has(name));
+  return list ? { signal: 'bulk', detail: list } : null;
 }

@@ -1,10 +1,14 @@
-import type { RequestFields } from './intake-result';
-import { FIELD_LABELS, NEEDS_EXPLICIT_SEPARATOR, type FieldName } from './field-labels';
+import type { FieldDoubt, FieldName, FieldSource, RequestFields } from './intake-result';
+import { FIELD_LABELS, NEEDS_EXPLICIT_SEPARATOR } from './field-labels';
 import { readRegistrationDate } from './registration-date';
 
 export interface ExtractedFields extends RequestFields {
   /** A date was given but could not be read without guessing (numeric order, relative, future). */
   registrationDateAmbiguous: boolean;
+  /** Where each value came from (for an ambiguous date, where the unreadable one stood); `null` where there is none. */
+  sources: Record<FieldName, FieldSource | null>;
+  /** Fields the customer corrected within the mail: the later value was taken. */
+  corrected: FieldName[];
 }
 
 const MAX_USERNAME = 64;
@@ -16,21 +20,82 @@ interface LabelledValue {
   value: string;
   /** As the customer wrote it, for free text such as the reason. */
   original: string;
+  /** The line takes back something said before it ("sorry, I mean …", "不对，是…"). */
+  corrects: boolean;
+  source: 'label' | 'numbered';
+}
+
+interface Found<T> {
+  value: T;
+  source: FieldSource;
+  corrected?: boolean;
 }
 
 /** The three fields from the customer's own words (quotes and signatures already removed) and the subject. */
 export function extractFields(ownText: string, subject: string, today: string): ExtractedFields {
   const body = normalise(ownText);
   const title = normalise(subject);
-  const labelled = [...labelledValues(body), ...labelledValues(title)];
-  const labelledAs = (field: FieldName) => labelled.filter((entry) => entry.field === field);
-  const firstValid = (values: (string | null)[]) => values.find((value) => value !== null) ?? null;
+  const labelled = [...labelledValues(body), ...numberedAnswers(body), ...labelledValues(title)];
+  const labelledAs = (field: FieldName) => preferCorrections(labelled.filter((entry) => entry.field === field));
+  const bare = bareLines(body, today);
 
   const username =
-    firstValid(labelledAs('username').map((entry) => cleanUsername(entry.value))) ?? usernameInProse(foldWidth(body)) ?? usernameInSubject(foldWidth(title));
-  const reason = firstValid(labelledAs('reason').map((entry) => cleanReason(entry.original))) ?? reasonInProse(body);
-  const date = registrationDate(labelledAs('registrationDate').map((entry) => entry.value), [body, title], today);
-  return { username, reason, registrationDate: date.value, registrationDateAmbiguous: date.ambiguous };
+    first(labelledAs('username'), (entry) => cleanUsername(entry.value)) ??
+    found(bare.username, 'bare_line') ??
+    found(usernameInProse(foldWidth(body)), 'prose') ??
+    found(usernameInSubject(foldWidth(title)), 'subject');
+  const reason =
+    first(labelledAs('reason'), (entry) => cleanReason(entry.original)) ??
+    found(bare.reason, 'bare_line') ??
+    found(reasonInProse(body), 'prose') ??
+    found(reasonInSubject(title), 'subject');
+  const date = registrationDate(labelledAs('registrationDate'), bare.registrationDate, [body, title], today);
+  const corrected = [
+    ...(username?.corrected ? (['username'] as const) : []),
+    ...(date.corrected ? (['registrationDate'] as const) : []),
+    ...(reason?.corrected ? (['reason'] as const) : []),
+  ];
+  return {
+    username: username?.value ?? null,
+    reason: reason?.value ?? null,
+    registrationDate: date.value,
+    registrationDateAmbiguous: date.ambiguous,
+    sources: { username: username?.source ?? null, registrationDate: date.value === null && !date.ambiguous ? null : date.source, reason: reason?.source ?? null },
+    corrected,
+  };
+}
+
+/** What staff should look at first: values intake read from anything less than a label. */
+export function fieldDoubts(fields: ExtractedFields): FieldDoubt[] {
+  const doubts: FieldDoubt[] = [];
+  for (const field of ['username', 'registrationDate', 'reason'] as const) {
+    const source = fields.sources[field];
+    if (fields.corrected.includes(field)) doubts.push({ field, why: 'corrected_in_mail' });
+    if (source === 'prose') doubts.push({ field, why: 'from_prose' });
+    if (source === 'subject') doubts.push({ field, why: 'from_subject' });
+    if (source === 'bare_line') doubts.push({ field, why: 'bare_line' });
+  }
+  if (fields.registrationDateAmbiguous) doubts.push({ field: 'registrationDate', why: 'ambiguous_date' });
+  return doubts;
+}
+
+function found<T>(value: T | null, source: FieldSource): Found<T> | null {
+  return value === null ? null : { value, source };
+}
+
+/** The first labelled value that reads, remembering whether it was a correction. */
+function first<T>(entries: LabelledValue[], read: (entry: LabelledValue) => T | null): Found<T> | null {
+  for (const entry of entries) {
+    const value = read(entry);
+    if (value !== null) return { value, source: entry.source, corrected: entry.corrects || CORRECTION.test(entry.value) };
+  }
+  return null;
+}
+
+/** "Username: abc … Sorry, username: abd": a later value that corrects an earlier one comes first. */
+function preferCorrections(entries: LabelledValue[]): LabelledValue[] {
+  const corrections = entries.filter((entry, index) => index > 0 && entry.corrects);
+  return [...corrections.reverse(), ...entries.filter((entry) => !corrections.includes(entry))];
 }
 
 /**
@@ -93,7 +158,7 @@ function labelledValues(text: string): LabelledValue[] {
         /^[?？]*$/.test(line.slice(hit.valueStart, end).trim()) && hits.length === 1
           ? valueOnNextLines(lines, originals, index)
           : [line.slice(hit.valueStart, end).trim(), originals[index].slice(hit.valueStart, end).trim()];
-      if (value !== '') values.push({ field: hit.field, value, original });
+      if (value !== '') values.push({ field: hit.field, value, original, corrects: CORRECTION.test(line.slice(0, hit.start)), source: 'label' });
     });
   });
   return values;
@@ -140,19 +205,20 @@ function valueOnNextLines(lines: string[], originals: string[], index: number): 
   return ['', ''];
 }
 
-const PHONE = /^\+?\d[\d\s-]{5,}\d|^\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d/;
+const PHONE = /^\+?\d[\d\s-]{5,}\d|^\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d|^[(（]\+?\d{1,3}[)）]\s*\d[\d\s-]{5,}\d/;
 const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
 const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
 
 /** "mpatel — sorry, it's mpatel1", "zhang88，不对，应该是 zhang888": the correction wins. */
-const CORRECTION = /(?:\bsorry\b|\bi mean\b|\bcorrection\b|不对|更正|写错了)[,，:：]?\s*(?:it['’]s\s+|it\s+is\s+|应该是|是)?(?=[\p{L}\p{N}+])/iu;
+const CORRECTION =
+  /(?:\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b|\bactually\b|\boops\b|\btypo\b|不对|不對|更正|写错了|寫錯了|打错了|打錯了|说错了|說錯了|纠正|糾正)[,，:：!！]?\s*(?:(?:it|that)['’]s\s+|(?:it|that)\s+(?:is|was|should be)\s+|(?:the\s+)?(?:right|correct)\s+(?:one|\w+)\s+is\s+|应该是|應該是|正确的是|正確的是|是)?(?=[\p{L}\p{N}+(（])/iu;
 
 function cleanUsername(written: string): string | null {
   const correction = CORRECTION.exec(written);
   const value = correction ? written.slice(correction.index + correction[0].length) : written;
   const phone = PHONE.exec(value.trim());
   // A phone number is kept as written but for its spaces and dashes: "+44 (0)7700 900123" → "+44(0)7700900123".
-  if (phone) return phone[0].replace(/[\s-]/g, '');
+  if (phone) return phone[0].replace(/[\s-]/g, '').replace(/^[(（](\+?\d{1,3})[)）]/, '$1');
   const token = value.trim().replace(/^["'“‘「『《<(\[【（]+/, '').split(/[\s,，;；。、(（]+/)[0] ?? '';
   const username = token.replace(SURROUNDING, '');
   if (username.length === 0 || username.length > MAX_USERNAME) return null;
@@ -232,7 +298,7 @@ function reasonInProse(text: string): string | null {
     if (reason) return reason;
   }
   const start = REASON_IN_PROSE.exec(text);
-  if (!start) return null;
+  if (!start) return reasonByCue(text);
   const rest = text.slice(start.index);
   const end = PROSE_SENTENCE_END.exec(rest.slice(start[0].length));
   return cleanReason(end ? rest.slice(0, start[0].length + end.index) : rest);
@@ -249,22 +315,181 @@ function withoutHandles(text: string): string {
   return text.replace(/[A-Za-z][\w-]*[._@][\w.@+-]*\w/g, ' ');
 }
 
-/** A labelled value decides when it holds a date at all; prose about registering is the fallback. */
+/** A labelled value decides when it holds a date at all; a bare date line next; prose about registering is the fallback. */
 function registrationDate(
-  labelled: string[],
+  labelled: LabelledValue[],
+  bare: string | null,
   texts: string[],
   today: string,
-): { value: string | null; ambiguous: boolean } {
+): { value: string | null; ambiguous: boolean; source: FieldSource; corrected: boolean } {
   const sentences = texts
     .flatMap((text) => text.split(SENTENCE_END))
     .filter((sentence) => REGISTRATION_WORDS.test(sentence));
   const explained = valueExplainedBelow(texts[0], REGISTRATION_WORDS);
   if (explained !== null) sentences.push(explained);
-  for (const candidates of [labelled, sentences]) {
-    const readings = candidates.map((candidate) => readRegistrationDate(withoutHandles(candidate), today));
-    const date = readings.find((reading) => reading.outcome === 'date');
-    if (date?.outcome === 'date') return { value: date.value, ambiguous: false };
-    if (readings.some((reading) => reading.outcome === 'ambiguous')) return { value: null, ambiguous: true };
+  const groups: { source: FieldSource; candidates: { text: string; corrects: boolean }[] }[] = [
+    ...(['label', 'numbered'] as const).map((source) => ({
+      source,
+      candidates: labelled.filter((entry) => entry.source === source).map((entry) => ({ text: entry.value, corrects: entry.corrects })),
+    })),
+    { source: 'bare_line', candidates: bare === null ? [] : [{ text: bare, corrects: false }] },
+    { source: 'prose', candidates: preferCorrectedSentences(sentences) },
+  ];
+  for (const { source, candidates } of groups) {
+    const readings = candidates.map((candidate) => ({ ...readCorrectedDate(candidate.text, today), corrects: candidate.corrects }));
+    const date = readings.find((reading) => reading.reading.outcome === 'date');
+    if (date?.reading.outcome === 'date') return { value: date.reading.value, ambiguous: false, source, corrected: date.corrected || date.corrects };
+    if (readings.some((reading) => reading.reading.outcome === 'ambiguous')) return { value: null, ambiguous: true, source, corrected: false };
   }
-  return { value: null, ambiguous: false };
+  return { value: null, ambiguous: false, source: 'label', corrected: false };
+}
+
+/** "2018年3月，不对，是2019年3月", "March 2018 - sorry, I mean March 2019": the date after the correction. */
+function readCorrectedDate(text: string, today: string): { reading: ReturnType<typeof readRegistrationDate>; corrected: boolean } {
+  const cleaned = withoutHandles(text);
+  const correction = lastCorrection(cleaned);
+  if (correction !== -1) {
+    const after = readRegistrationDate(cleaned.slice(correction), today);
+    if (after.outcome !== 'none') return { reading: after, corrected: true };
+  }
+  return { reading: readRegistrationDate(cleaned, today), corrected: false };
+}
+
+function lastCorrection(text: string): number {
+  let last = -1;
+  for (const match of text.matchAll(new RegExp(CORRECTION.source, 'giu'))) last = match.index + match[0].length;
+  return last;
+}
+
+/** A sentence that corrects an earlier one is read first. */
+function preferCorrectedSentences(sentences: string[]): { text: string; corrects: boolean }[] {
+  const marked = sentences.map((text) => ({ text, corrects: CORRECTION.test(text) }));
+  return [...marked.filter((sentence) => sentence.corrects).reverse(), ...marked.filter((sentence) => !sentence.corrects)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers without labels: numbered after our instructions, or one bare line per field
+
+/**
+ * Our instructions list username, registration date and reason in that order, and customers answer
+ * by number: "1) jbrennan_12 2) 2020-03-01 3) moving abroad", "1、zhangwei88 2、2019年3月 3、搬家了".
+ * Taken only when item 1 is a handle and item 2 a date, so a numbered list of grievances is no answer.
+ */
+const NUMBER_MARKER = /(?:^|(?<=[\s,;，；。]))(?:[(（]([1-3])[)）]|([1-3])\s*[).、:：]|([1-3])\s*[-–]\s)\s*/gm;
+const NUMBERED_FIELDS: FieldName[] = ['username', 'registrationDate', 'reason'];
+
+function numberedAnswers(text: string): LabelledValue[] {
+  const folded = foldWidth(text);
+  const markers = Array.from(folded.matchAll(NUMBER_MARKER), (match) => ({ number: Number(match[1] ?? match[2] ?? match[3]), start: match.index, end: match.index + match[0].length }));
+  for (let index = 0; index + 1 < markers.length; index++) {
+    if (markers[index].number !== 1 || markers[index + 1].number !== 2) continue;
+    const run = markers.slice(index, index + 3).filter((marker, position) => marker.number === position + 1);
+    const items = run.map((marker, position) => {
+      const end = run[position + 1]?.start ?? lineEnd(folded, marker.end);
+      return { field: NUMBERED_FIELDS[position], value: folded.slice(marker.end, end).trim(), original: text.slice(marker.end, end).trim() };
+    });
+    if (items.some((item) => labelHits(item.value).length > 0)) continue;
+    if (cleanUsername(items[0].value) === null || !isOnlyHandle(items[0].value)) continue;
+    if (readRegistrationDate(items[1].value, '9999-12-31').outcome === 'none') continue;
+    return items.filter((item) => item.value !== '').map((item) => ({ ...item, corrects: false, source: 'numbered' as const }));
+  }
+  return [];
+}
+
+/** The last item runs to the end of its line; the others to the next marker. */
+function lineEnd(text: string, from: number): number {
+  const newline = text.indexOf('\n', from);
+  return newline === -1 ? text.length : newline;
+}
+
+const GREETING_OR_SIGN_OFF =
+  /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|thanks?|thank you|many thanks|cheers|regards|best|kind regards|sincerely|br|您好|你好|尊敬的|谢谢|謝謝|感谢|感謝|此致|敬礼|祝好|麻烦了|辛苦了)\b|^(?:您好|你好|谢谢|謝謝|此致|敬礼)/i;
+
+const NO_BARE_LINES = { username: null, registrationDate: null, reason: null };
+
+/**
+ * "Please close my account. / jbrennan_12 / 2020-03-01 / Moving abroad": a line that is only a
+ * handle is the username and a line that is only a date the registration date — when the two stand
+ * together, since a phone number alone on a line is as likely a signature — and the line beside
+ * them, if it is neither a greeting nor a sign-off, the reason.
+ */
+function bareLines(text: string, today: string): { username: string | null; registrationDate: string | null; reason: string | null } {
+  const lines = foldWidth(text).split('\n').map((line) => stripListMarker(line).trim());
+  const originals = text.split('\n').map((line) => stripListMarker(line).trim());
+  const usernameLine = lines.findIndex((line) => line !== '' && isOnlyHandle(line) && labelHits(line).length === 0 && !isOnlyDate(line, today));
+  const dateLine = lines.findIndex((line) => line !== '' && isOnlyDate(line, today));
+  if (usernameLine === -1 || dateLine === -1 || Math.abs(usernameLine - dateLine) !== 1) return NO_BARE_LINES;
+  const [top, bottom] = [Math.min(usernameLine, dateLine), Math.max(usernameLine, dateLine)];
+  const beside = [bottom + 1, top - 1].find((index) => index >= 0 && index < lines.length && isReasonLine(lines[index]));
+  return { username: cleanUsername(lines[usernameLine]), registrationDate: lines[dateLine], reason: beside === undefined ? null : cleanReason(originals[beside]) };
+}
+
+function isReasonLine(line: string): boolean {
+  return line !== '' && !GREETING_OR_SIGN_OFF.test(line) && labelHits(line).length === 0 && !/[?？]$/.test(line) && line.length <= 200 && !ASKS_TO_CLOSE.test(line);
+}
+
+/** A sentence that asks to close is the request itself, not its reason. */
+const ASKS_TO_CLOSE = /\b(?:cancel|close|delete|deactivate|terminate)\b[^.\n]{0,30}\baccount\b|注销|註銷|销户|銷戶|关闭账号|關閉帳號/i;
+
+const HANDLE = /^[A-Za-z0-9][\w.+-]*[\d._@][\w.@+-]*$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;
+
+function isOnlyHandle(text: string): boolean {
+  const value = text.trim();
+  if (PHONE.exec(value)?.[0] === value) return true;
+  return HANDLE.test(value) && value.length <= MAX_USERNAME && /[A-Za-z]/.test(value);
+}
+
+const DATE_WORDS = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|st|nd|rd|th|of)\b\.?|[年月日号號]/gi;
+
+function isOnlyDate(line: string, today: string): boolean {
+  if (line.length > 30 || readRegistrationDate(line, today).outcome === 'none') return false;
+  return /^[\d\s./,-]+$/.test(line.replace(DATE_WORDS, ' ')) && /\d/.test(line);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasons told without a label
+
+/**
+ * "We are moving back to Germany and won't need the number.", "换了运营商": a sentence that names a
+ * reason in so many words, for customers who write neither a label nor "because".
+ */
+const REASON_CUE =
+  /\b(?:moving|moved|relocat\w*|emigrat\w*|leaving (?:the country|china|for)|going back|back home|no longer (?:need|use|using|require)|don['’]?t (?:need|use)|do not (?:need|use)|not using|never use|hardly (?:ever )?use|rarely use|too expensive|cheaper|switch(?:ed|ing)? to|chang(?:e|ed|ing) (?:provider|carrier|operator|network)|ported|found (?:a|another) (?:provider|carrier|plan)|passed away|deceased|bad (?:service|coverage|signal)|poor (?:service|coverage|signal)|no (?:signal|coverage)|privacy|won['’]?t need)\b|不再使用|不再用|不用了|用不上|用不到|不需要了|没有再用|沒有再用|很少用|太贵|太貴|资费|資費|换了|換了|换号|換號|更换运营商|携号转网|攜號轉網|出国|出國|回国|回國|移民|搬家|离开|離開|工作调动|信号不好|信號不好|信号差|隐私|隱私|去世|过世|過世/i;
+
+function reasonByCue(text: string): string | null {
+  for (const sentence of text.split(PROSE_SENTENCE_END)) {
+    const cue = REASON_CUE.exec(sentence);
+    if (!cue || /[?？]\s*$/.test(sentence)) continue;
+    // "Please close my account, we are moving to Germany", "Member since 2017 but I don't need it any more":
+    // from the clause that names the reason up to one that asks to close.
+    const clauses = sentence.split(/(?<=[,，;；])|\s(?=(?:but|so|and so|and please|please)\s)|(?=但是|所以|请)/i);
+    const from = clauses.findIndex((clause) => REASON_CUE.test(clause));
+    const to = clauses.findIndex((clause, index) => index > from && (ASKS_TO_CLOSE.test(clause) || /^\s*(?:so\s+)?please\b|^请/i.test(clause)));
+    const reason = cleanReason(
+      clauses
+        .slice(from, to === -1 ? undefined : to)
+        .join('')
+        .replace(/^\s*(?:and|but|as|so|而且|并且|但是|所以)\s*/i, '')
+        .replace(/[,，]?\s*(?:and|but|so|所以|但是)\s*$/i, ''),
+    );
+    if (reason) return reason;
+  }
+  return null;
+}
+
+/** "Cancel account - moving abroad", "注销：出国了": the subject's words after the request; a reply's subject is ours. */
+function reasonInSubject(subject: string): string | null {
+  if (/^\s*(?:re|aw|回复|答复|回覆)\s*[:：]/i.test(subject)) return null;
+  const parts = subject
+    .replace(/^(?:\s*(?:re|fw|fwd|aw|回复|答复|转发)\s*[:：])+/i, '')
+    .replace(/\[?CR-[A-Z0-9]{8,}\]?/g, ' ')
+    .split(/\s[-–—|]\s|[:：|]|\s[–—]|[–—]\s/);
+  const asking = parts.findIndex((part) => ASKS_TO_CLOSE.test(part) || /\b(?:cancel\w*|clos\w+|delet\w+|terminat\w+)\b|注销|销户|註銷|銷戶/i.test(part));
+  if (asking === -1) return null;
+  for (const part of parts.slice(asking + 1)) {
+    const text = part.trim();
+    if (text === '' || isOnlyHandle(text) || text.split(/\s+/).length < 2 && !/\p{Script=Han}{2,}/u.test(text)) continue;
+    if (REASON_CUE.test(text) || text.split(/\s+/).length >= 2) return cleanReason(text);
+  }
+  return null;
 }

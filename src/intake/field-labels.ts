@@ -1,8 +1,9 @@
+import type { FieldName } from './intake-result';
+
 /**
  * How customers label the three fields, in both languages. A new variant is one more entry here.
  * Longer variants come first so that `注销原因` wins over `原因`.
  */
-export type FieldName = 'username' | 'registrationDate' | 'reason';
 
 export const FIELD_LABELS: Record<FieldName, string[]> = {
   username: [

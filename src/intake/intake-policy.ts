@@ -14,6 +14,8 @@ export interface IntakePolicy {
   trustedAuthservId: string;
   /** Our own sending addresses, lower-case: mail from them is our own coming back. */
   ownAddresses: string[];
+  /** The domain of our own Message-IDs: a mail answering one of them belongs to that request. */
+  messageIdDomain: string;
 }
 
 export const defaultLimits: IntakeLimits = {

@@ -6,7 +6,8 @@ export type MessageKind = 'cancellation_request' | 'auto_reply' | 'bounce' | 'bu
 
 export type SenderAuthentication = 'pass' | 'fail' | 'none';
 
-export type Disposition = 'queue' | 'ignore' | 'quarantine';
+/** `triage`: human mail that is not confidently a request; stored for staff, never answered automatically. */
+export type Disposition = 'queue' | 'triage' | 'ignore' | 'quarantine';
 
 export type DocumentProblem = 'unsupported_type' | 'type_mismatch' | 'empty' | 'too_large';
 
@@ -48,6 +49,46 @@ export interface RequestFields {
   reason: string | null;
 }
 
+/** Why intake decided what it did: each signal it weighed, with the words or header that carried it. */
+export const EVIDENCE_SIGNALS = [
+  // Machines: hard gates, decided before anything is read.
+  'bounce',
+  'auto_reply',
+  'own_mail',
+  'bulk',
+  // For a request.
+  'cancel_phrase',
+  'subject_cancel_word',
+  'labelled_field',
+  'id_document',
+  'request_reference',
+  'replies_to_our_mail',
+  // Against one.
+  'keeps_account',
+  'question',
+  'notice',
+  // Neither, but staff and the outbox must know.
+  'sender_authentication_failed',
+  'field_corrected',
+] as const;
+export type EvidenceSignal = (typeof EVIDENCE_SIGNALS)[number];
+
+export interface Evidence {
+  signal: EvidenceSignal;
+  detail: string;
+}
+
+/** Where a field's value was read; anything but `label` deserves a second look from staff. */
+export type FieldSource = 'label' | 'numbered' | 'bare_line' | 'prose' | 'subject';
+
+export type FieldName = keyof RequestFields;
+
+/** A field intake was not sure of: read from prose or the subject, corrected within the mail. */
+export interface FieldDoubt {
+  field: FieldName;
+  why: 'from_prose' | 'from_subject' | 'bare_line' | 'corrected_in_mail' | 'ambiguous_date';
+}
+
 export interface IdDocument {
   filename: string;
   contentType: string;
@@ -76,4 +117,6 @@ export interface IntakeResult {
   problems: Problem[];
   disposition: Disposition;
   acknowledge: boolean;
+  evidence: Evidence[];
+  fieldDoubts: FieldDoubt[];
 }

@@ -15,6 +15,8 @@ export interface MailMessage {
   headers: HeaderList;
   messageId: string | null;
   fromAddress: string | null;
+  /** The From display name, on one line; '' when there is none. */
+  fromName: string;
   subject: string;
   /** The top-level Content-Type value and parameters, lower-case. */
   contentType: string;
@@ -47,7 +49,9 @@ export class HeaderList {
 }
 
 export async function readMessage(raw: Buffer): Promise<MailMessage> {
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  // skipHtmlToText: a single-part text/html mail is read by our own HTML reader, which keeps table
+  // cells apart; mailparser's would glue "Reason" to its value.
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const headers = new HeaderList(parsed.headerLines);
   const html = typeof parsed.html === 'string' ? parsed.html : null;
   const text = parsed.text ? decodeStrayEntities(parsed.text) : html ? htmlToText(html) : '';
@@ -55,6 +59,7 @@ export async function readMessage(raw: Buffer): Promise<MailMessage> {
     headers,
     messageId: parsed.messageId?.trim() || null,
     fromAddress: senderAddress(parsed.from),
+    fromName: oneLine(parsed.from?.value.find((entry) => entry.address)?.name ?? ''),
     subject: oneLine(decodeSubject(parsed.subject ?? '', headers)),
     contentType: headers.first('content-type')?.toLowerCase() ?? 'text/plain',
     partTypes: declaredContentTypes(raw),
@@ -83,6 +88,7 @@ export async function readHeadersOnly(raw: Buffer, maxHeaderBytes: number): Prom
 const EMPTY_MESSAGE: Omit<MailMessage, 'headers'> = {
   messageId: null,
   fromAddress: null,
+  fromName: '',
   subject: '',
   contentType: 'text/plain',
   partTypes: [],

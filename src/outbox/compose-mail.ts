@@ -2,7 +2,7 @@ import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receip
 import { renderReceiptPdf } from '../documents/receipt-pdf';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import type { RequestProblem } from '../intake/intake-result';
-import type { MailPurpose, OutboxMessage, OutboxPayload } from '../queue/request-queue';
+import type { MailPurpose, OutboxMessage, RequestMailPayload, TriageMailPayload } from '../queue/outbox-store';
 import { renderMailTemplate } from './mail-templates';
 import type { OutgoingMail } from './outgoing-mail';
 
@@ -22,8 +22,10 @@ const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
   invalid_id_document: 'id_document',
 };
 
-/** Each mail's template in `templates/mail/`, and the receipt PDF it carries, if any. */
-const PURPOSES: Record<MailPurpose, { template: (request: OutboxPayload['request']) => string; receipt: ReceiptKind | null }> = {
+type RequestPurpose = Exclude<MailPurpose, 'triage-reply'>;
+
+/** Each request mail's template in `templates/mail/`, and the receipt PDF it carries, if any. */
+const PURPOSES: Record<RequestPurpose, { template: (request: RequestMailPayload['request']) => string; receipt: ReceiptKind | null }> = {
   acknowledgement: { template: (request) => (request.status === 'needs_info' ? 'acknowledgement-needs-info' : 'acknowledgement'), receipt: 'acknowledgement' },
   'decision-approved': { template: () => 'decision-approved', receipt: 'confirmation' },
   'decision-rejected': { template: () => 'decision-rejected', receipt: null },
@@ -32,8 +34,12 @@ const PURPOSES: Record<MailPurpose, { template: (request: OutboxPayload['request
 
 /** Turns a queued outbox row into the mail the customer receives, in their language, with its PDF. */
 export async function composeMail(message: OutboxMessage, settings: CompositionSettings): Promise<OutgoingMail> {
-  const { request, note } = message.payload;
-  const purpose = PURPOSES[message.purpose];
+  return 'triage' in message.payload ? composeTriageReply(message, message.payload, settings) : composeRequestMail(message, message.payload, settings);
+}
+
+async function composeRequestMail(message: OutboxMessage, payload: RequestMailPayload, settings: CompositionSettings): Promise<OutgoingMail> {
+  const { request, note } = payload;
+  const purpose = PURPOSES[message.purpose as RequestPurpose];
   const wording = loadReceiptWording(settings.templatesDir, request.language);
   const missing = [...new Set(request.problems.map((problem) => MISSING_ITEM[problem]))];
   const text = renderMailTemplate(settings.templatesDir, purpose.template(request), request.language, {
@@ -44,7 +50,7 @@ export async function composeMail(message: OutboxMessage, settings: CompositionS
   });
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
-    const facts = receiptFacts(purpose.receipt, message.payload, missing, settings.timeZone);
+    const facts = receiptFacts(purpose.receipt, payload, missing, settings.timeZone);
     const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording);
     attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
   }
@@ -67,7 +73,26 @@ export async function composeMail(message: OutboxMessage, settings: CompositionS
   };
 }
 
-function receiptFacts(kind: ReceiptKind, payload: OutboxPayload, missing: MissingItem[], timeZone: string): ReceiptFacts {
+/** A staff member's own words to someone whose mail sat in triage: not automatic, so not marked so. */
+function composeTriageReply(message: OutboxMessage, payload: TriageMailPayload, settings: CompositionSettings): OutgoingMail {
+  const text = renderMailTemplate(settings.templatesDir, 'triage-reply', payload.triage.language, {
+    subject: payload.triage.subject.replace(/^(?:\s*(?:re|aw|回复|答复)\s*[:：])+\s*/i, ''),
+    message: payload.note,
+  });
+  return {
+    from: settings.mailFrom,
+    to: message.recipient,
+    subject: text.subject,
+    text: text.body,
+    messageId: message.messageId,
+    inReplyTo: message.inReplyTo,
+    references: message.references,
+    headers: { 'X-Auto-Response-Suppress': 'All' },
+    attachments: [],
+  };
+}
+
+function receiptFacts(kind: ReceiptKind, payload: RequestMailPayload, missing: MissingItem[], timeZone: string): ReceiptFacts {
   const { request, queuedAt } = payload;
   return {
     kind,
@@ -80,7 +105,7 @@ function receiptFacts(kind: ReceiptKind, payload: OutboxPayload, missing: Missin
     username: request.fields.username,
     registrationDate: request.fields.registrationDate,
     reason: request.fields.reason,
-    idDocuments: request.idDocuments.map(({ filename, sha256 }) => ({ filename, sha256 })),
+    idDocuments: request.idDocuments.filter((document) => document.counted !== false).map(({ filename, sha256 }) => ({ filename, sha256 })),
     missing,
     issuedAt: queuedAt,
   };

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
 import { maskAddress, type Logger } from '../log';
-import type { OutboxMessage, RequestQueue } from '../queue/request-queue';
+import type { OutboxMessage, OutboxStore } from '../queue/outbox-store';
 import type { MailTransport, OutgoingMail } from './outgoing-mail';
 import { workThroughDue } from './work-through-due';
 
 export interface OutboxDependencies {
-  queue: RequestQueue;
+  outbox: OutboxStore;
   transport: MailTransport;
   compose: (message: OutboxMessage) => Promise<OutgoingMail>;
   clock: Clock;
@@ -24,14 +24,14 @@ export interface FlushSummary {
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
   const { done, failed } = await workThroughDue<OutboxMessage>(
     {
-      due: (limit) => deps.queue.dueMail(limit),
+      due: (limit) => deps.outbox.due(limit),
       attempt: async (message) => deps.transport.send(await deps.compose(message)),
       succeeded(message) {
-        deps.queue.markSent(message);
+        deps.outbox.markSent(message);
         deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
       },
       failed(message, error, retryAt) {
-        deps.queue.markFailed(message, error.message, retryAt);
+        deps.outbox.markFailed(message, error.message, retryAt);
         deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
     },

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
 import type { ApprovedRequest, HandoffStore } from './handoffs';
-import type { MailPurpose, RequestQueue } from './request-queue';
+import type { EventLog } from './event-log';
+import type { MailPurpose, OutboxStore } from './outbox-store';
+import type { RequestQueue } from './request-queue';
 import { DECIDABLE_STATUS, type RequestStatus } from './request-status';
 import type { StaffStore } from './staff';
 
@@ -47,6 +49,8 @@ export class DecisionStore {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly queue: RequestQueue,
+    private readonly outbox: OutboxStore,
+    private readonly events: EventLog,
     private readonly staff: StaffStore,
     private readonly handoffs: HandoffStore,
   ) {}
@@ -69,7 +73,7 @@ export class DecisionStore {
         const current = { status: row.status, version: row.version, decidedBy: row.decided_by, decidedAt: row.decided_at };
         return { ok: false, conflict: row.version === version ? 'not_decidable' : 'changed', current };
       }
-      this.queue.appendEvent(row.id, by, change.event.type, change.event.detail);
+      this.events.append({ requestId: row.id }, by, change.event.type, change.event.detail);
       this.queue.enqueueMail(row.id, change.mail.purpose, row.message_id, this.thread(row), change.mail.note);
       if (change.handOff) this.handoffs.create(row.id, { reference: change.reference, username: row.username, email: row.email, decidedBy: by, decidedAt: now });
       return { ok: true, decidedBy: by };
@@ -88,7 +92,6 @@ export class DecisionStore {
 
   /** The customer's mail and ours so far, so that the decision lands in the same thread. */
   private thread(row: DecidingRow): string[] {
-    const ours = this.db.prepare('SELECT message_id FROM outbox WHERE request_id = ? ORDER BY id').pluck().all(row.id) as string[];
-    return [...(row.message_id ? [row.message_id] : []), ...ours];
+    return [...(row.message_id ? [row.message_id] : []), ...this.outbox.messageIdsOf(row.id)];
   }
 }

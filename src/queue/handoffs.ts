@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
-import type { RequestQueue } from './request-queue';
+import type { EventLog } from './event-log';
 
 /** What the account system is told about an approved request (the webhook body, and an export row). */
 export interface ApprovedRequest {
@@ -42,7 +42,7 @@ export class HandoffStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly queue: RequestQueue,
+    private readonly events: EventLog,
   ) {}
 
   /** Joins the caller's transaction: an approval and its hand-off commit together or not at all. */
@@ -67,7 +67,7 @@ export class HandoffStore {
     this.db.transaction(() => {
       this.db.prepare('UPDATE account_handoffs SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), handoff.id);
       const { request_id } = this.db.prepare('SELECT request_id FROM account_handoffs WHERE id = ?').get(handoff.id) as { request_id: number };
-      this.queue.appendEvent(request_id, 'system', 'account_handoff_delivered', { attempts: handoff.attempts + 1 });
+      this.events.append({ requestId: request_id }, 'system', 'account_handoff_delivered', { attempts: handoff.attempts + 1 });
     })();
   }
 

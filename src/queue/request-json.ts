@@ -10,6 +10,7 @@ export function requestJson(request: CancellationRequest, handoff: HandoffState 
     reference: request.reference,
     status: request.status,
     email: request.email,
+    senderName: request.senderName,
     language: request.language,
     fields: request.fields,
     problems: request.problems,
@@ -17,7 +18,10 @@ export function requestJson(request: CancellationRequest, handoff: HandoffState 
     subject: request.subject,
     receivedAt: request.receivedAt,
     updatedAt: request.updatedAt,
+    evidence: request.evidence,
+    fieldDoubts: request.fieldDoubts,
     idDocuments: request.idDocuments.map(({ vaultId: _vaultId, ...metadata }) => metadata),
+    messages: request.messages,
     handoff,
     events: request.events,
   };

@@ -1,15 +1,24 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../clock';
-import { isRequestProblem, type IdDocument, type IntakeResult, type Language, type MessageKind, type RequestFields, type RequestProblem, type SenderAuthentication } from '../intake/intake-result';
+import {
+  type Evidence,
+  type FieldDoubt,
+  type FieldName,
+  type Language,
+  type MessageKind,
+  type RequestFields,
+  type RequestProblem,
+  type SenderAuthentication,
+} from '../intake/intake-result';
 import { requestProblems } from '../intake/request-problems';
 import type { Db } from './database';
+import type { EventLog } from './event-log';
+import { toStoredDocument, type DocumentRow, type IncomingMail, type SealedDocument, type StoredDocument } from './incoming-mail';
+import type { MailPurpose, OutboxStore } from './outbox-store';
 import { statusForProblems, type RequestStatus } from './request-status';
+import type { TriageStore } from './triage-store';
 
-export interface StoredDocument extends IdDocument {
-  position: number;
-  vaultId: string;
-  receivedAt: string;
-}
+export type { StoredDocument } from './incoming-mail';
 
 export interface RequestEvent {
   at: string;
@@ -18,10 +27,27 @@ export interface RequestEvent {
   detail: Record<string, unknown>;
 }
 
+/** One message of a request's conversation: the customer's mails, ours, staff notes. */
+export interface RequestMessage {
+  direction: 'in' | 'out' | 'note';
+  at: string;
+  from: string;
+  subject: string;
+  text: string;
+  /** For a customer's mail: what our receiving server said of its sender. */
+  authentication: SenderAuthentication | null;
+  /** For a customer's follow-up: whether it was verified enough to change the request. */
+  applied: boolean | null;
+  messageId: string | null;
+  /** Positions (in the request's documents) of the documents this message carried. */
+  documents: number[];
+}
+
 export interface CancellationRequest {
   reference: string;
   status: RequestStatus;
   email: string;
+  senderName: string;
   language: Language;
   fields: RequestFields;
   problems: RequestProblem[];
@@ -31,47 +57,43 @@ export interface CancellationRequest {
   receivedAt: string;
   updatedAt: string;
   version: number;
+  /** What intake weighed when it took the first mail for a request. */
+  evidence: Evidence[];
+  /** Fields intake was unsure of, for staff to look at first. */
+  fieldDoubts: FieldDoubt[];
   idDocuments: StoredDocument[];
+  messages: RequestMessage[];
   events: RequestEvent[];
 }
 
-/** What the outbox needs to render one mail later, frozen at the moment it was queued. */
-export interface OutboxPayload {
-  request: Omit<CancellationRequest, 'events' | 'version'>;
-  /** Staff's words for decision mails (a rejection reason, the information asked for). */
-  note: string | null;
-  queuedAt: string;
-}
+export type HandledOutcome = 'queued' | 'threaded' | 'triaged' | 'ignored' | 'quarantined';
 
-/** Why a mail is sent; each picks its template and attachment in compose-mail. */
-export type MailPurpose = 'acknowledgement' | 'decision-approved' | 'decision-rejected' | 'decision-info-requested';
-
-export interface OutboxMessage {
-  id: number;
-  purpose: MailPurpose;
-  messageId: string;
-  recipient: string;
-  inReplyTo: string | null;
-  references: string[];
-  payload: OutboxPayload;
-  attempts: number;
-}
-
-export type HandledOutcome = 'queued' | 'threaded' | 'ignored' | 'quarantined';
-
-export interface IncomingRequest {
-  messageKey: string;
-  result: IntakeResult;
-  bodyText: string;
-  repliesTo: string[];
-  /** Documents already sealed in the vault, in the order the mail carried them. */
-  documents: (IdDocument & { vaultId: string })[];
-}
-
-export interface RecordedRequest {
-  outcome: 'queued' | 'threaded';
-  reference: string;
+export interface RecordedMail {
+  outcome: 'queued' | 'threaded' | 'triaged';
+  /** The request the mail made or joined; null when it went to triage. */
+  reference: string | null;
+  triageId: number | null;
   acknowledged: boolean;
+}
+
+/** A request about to be opened, from a mail intake took for one or from a mail staff promoted out of triage. */
+export interface NewRequest {
+  email: string;
+  senderName: string;
+  language: Language;
+  fields: RequestFields;
+  registrationDateAmbiguous: boolean;
+  senderAuthentication: SenderAuthentication;
+  subject: string;
+  bodyText: string;
+  ownText: string;
+  messageId: string | null;
+  repliesTo: string[];
+  evidence: Evidence[];
+  fieldDoubts: FieldDoubt[];
+  documents: SealedDocument[];
+  /** Whether the acknowledgement goes out (an answerable sender that was not seen forged). */
+  acknowledge: boolean;
 }
 
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -88,6 +110,7 @@ interface RequestRow {
   reference: string;
   status: RequestStatus;
   email: string;
+  sender_name: string;
   language: Language;
   username: string | null;
   registration_date: string | null;
@@ -99,28 +122,32 @@ interface RequestRow {
   received_at: string;
   updated_at: string;
   version: number;
+  evidence: string;
+  field_doubts: string;
 }
 
-interface DocumentRow {
-  position: number;
-  filename: string;
-  content_type: string;
-  declared_type: string;
-  size: number;
-  sha256: string;
-  valid: number;
-  problem: IdDocument['problem'];
-  vault_id: string;
-  received_at: string;
+interface MessageRow {
+  id: number;
+  direction: RequestMessage['direction'];
+  at: string;
+  sender: string;
+  subject: string;
+  text: string;
+  sender_authentication: SenderAuthentication | null;
+  message_id: string | null;
+  applied: number | null;
 }
 
-/** All SQL about requests lives here; every change that touches more than one row is one transaction. */
+const FIELD_COLUMNS: Record<FieldName, 'username' | 'registration_date' | 'reason'> = { username: 'username', registrationDate: 'registration_date', reason: 'reason' };
+
+/** All SQL about requests; every change that touches more than one row is one transaction. */
 export class RequestQueue {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    /** The domain of our deterministic Message-IDs (that of MAIL_FROM). */
-    private readonly messageIdDomain: string,
+    private readonly outbox: OutboxStore,
+    private readonly events: EventLog,
+    private readonly triage: TriageStore,
   ) {}
 
   handledOutcome(messageKey: string): HandledOutcome | null {
@@ -146,21 +173,74 @@ export class RequestQueue {
       .run(messageKey, this.now(), outcome, kind, reason);
   }
 
-  /** A new request, or a reply adding to an existing one, with its acknowledgement queued in the same transaction. */
-  recordRequest(incoming: IncomingRequest): RecordedRequest {
-    return this.db.transaction((): RecordedRequest => {
+  /**
+   * A human mail, in one transaction with its acknowledgement: a reply on the request it answers
+   * (same sender), a new request, or — when intake took it for a request only because it names one
+   * that is not this sender's, or was never a request at all — an item in triage for staff.
+   */
+  recordIncoming(incoming: IncomingMail): RecordedMail {
+    return this.db.transaction((): RecordedMail => {
       const { result } = incoming;
-      const existing = this.threadTarget(result.reference, incoming.repliesTo, result.from!);
-      const request = existing ? this.addReply(existing, incoming) : this.createRequest(incoming);
+      const existing = result.disposition === 'queue' ? this.threadTarget(result.reference, incoming.repliesTo, result.from!) : null;
+      if (existing === null && (result.disposition !== 'queue' || !incoming.standsAlone)) {
+        return { outcome: 'triaged', reference: null, triageId: this.triage.record(incoming), acknowledged: false };
+      }
+      const request = existing ? this.addReply(existing, incoming) : this.openRequest(this.asNewRequest(incoming), 'intake', {});
       this.db
         .prepare('INSERT INTO handled_messages (message_key, handled_at, outcome, kind, reason, request_id) VALUES (?, ?, ?, ?, ?, ?)')
         .run(incoming.messageKey, this.now(), existing ? 'threaded' : 'queued', result.kind, result.problems.join(',') || 'complete', request.id);
-      if (result.acknowledge) {
-        const references = [...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])];
-        this.enqueueMail(request.id, 'acknowledgement', result.messageId, references, null);
-      }
-      return { outcome: existing ? 'threaded' : 'queued', reference: request.reference, acknowledged: result.acknowledge };
+      if (existing && result.acknowledge) this.enqueueMail(request.id, 'acknowledgement', result.messageId, [...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])], null);
+      return { outcome: existing ? 'threaded' : 'queued', reference: request.reference, triageId: null, acknowledged: result.acknowledge };
     })();
+  }
+
+  /**
+   * Joins the caller's transaction: the request, its first message and documents, its first
+   * event, and its acknowledgement (or the reason none goes out).
+   */
+  openRequest(request: NewRequest, actor: string, receivedDetail: Record<string, unknown>): { id: number; reference: string } {
+    const now = this.now();
+    const problems = requestProblems(request.fields, request.documents, request.registrationDateAmbiguous);
+    const insert = this.db.prepare(
+      `INSERT INTO requests (reference, status, email, sender_name, language, username, registration_date, reason, problems,
+         sender_authentication, subject, body_text, message_id, received_at, updated_at, evidence, field_doubts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING`,
+    );
+    for (;;) {
+      const reference = newReference();
+      const { changes, lastInsertRowid } = insert.run(
+        reference,
+        statusForProblems(problems),
+        request.email,
+        request.senderName,
+        request.language,
+        request.fields.username,
+        request.fields.registrationDate,
+        request.fields.reason,
+        JSON.stringify(problems),
+        request.senderAuthentication,
+        request.subject,
+        request.bodyText,
+        request.messageId,
+        now,
+        now,
+        JSON.stringify(request.evidence),
+        JSON.stringify(request.fieldDoubts),
+      );
+      if (changes === 0) continue;
+      const id = Number(lastInsertRowid);
+      const messageRow = this.insertMessage(id, { from: request.email, subject: request.subject, text: request.ownText, authentication: request.senderAuthentication, messageId: request.messageId, applied: true });
+      this.insertDocuments(id, messageRow, request.documents, true);
+      this.events.append({ requestId: id }, actor, 'received', { messageId: request.messageId, problems, ...receivedDetail });
+      if (request.acknowledge) {
+        this.enqueueMail(id, 'acknowledgement', request.messageId, [...request.repliesTo, ...(request.messageId ? [request.messageId] : [])], null);
+      } else {
+        this.events.append({ requestId: id }, 'system', 'acknowledgement_withheld', {
+          reason: request.senderAuthentication === 'fail' ? 'sender_authentication_failed' : 'sender_not_answerable',
+        });
+      }
+      return { id, reference };
+    }
   }
 
   findRequest(reference: string): CancellationRequest | null {
@@ -177,46 +257,6 @@ export class RequestQueue {
     return rows.map((row) => this.toRequest(row));
   }
 
-  /** Mails due for sending, oldest first. */
-  dueMail(limit: number): OutboxMessage[] {
-    const rows = this.db
-      .prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?')
-      .all(this.now(), limit) as {
-      id: number;
-      purpose: MailPurpose;
-      message_id: string;
-      recipient: string;
-      in_reply_to: string | null;
-      thread_references: string;
-      payload: string;
-      attempts: number;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      purpose: row.purpose,
-      messageId: row.message_id,
-      recipient: row.recipient,
-      inReplyTo: row.in_reply_to,
-      references: JSON.parse(row.thread_references) as string[],
-      payload: JSON.parse(row.payload) as OutboxPayload,
-      attempts: row.attempts,
-    }));
-  }
-
-  markSent(message: OutboxMessage): void {
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), message.id);
-      const requestId = (this.db.prepare('SELECT request_id FROM outbox WHERE id = ?').get(message.id) as { request_id: number }).request_id;
-      this.appendEvent(requestId, 'system', 'mail_sent', { purpose: message.purpose, messageId: message.messageId });
-    })();
-  }
-
-  markFailed(message: OutboxMessage, error: string, retryAt: Date): void {
-    this.db
-      .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(error.slice(0, 500), retryAt.toISOString(), message.id);
-  }
-
   /** Records what a mailbox's keys are valid for now and returns what it was before (null the first time). */
   rememberMailboxGeneration(mailbox: string, generation: string): string | null {
     const previous = this.db.prepare('SELECT generation FROM mailbox_state WHERE mailbox = ?').get(mailbox) as { generation: string } | undefined;
@@ -226,76 +266,88 @@ export class RequestQueue {
     return previous?.generation ?? null;
   }
 
-  /** Counts for housekeeping and the daemon's log. */
-  unsentMailCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL').get() as { n: number }).n;
-  }
-
   vaultIdsInUse(): Set<string> {
-    const rows = this.db.prepare('SELECT vault_id FROM documents').all() as { vault_id: string }[];
-    return new Set(rows.map((row) => row.vault_id));
+    const rows = this.db.prepare('SELECT vault_id FROM documents').pluck().all() as string[];
+    return new Set([...rows, ...this.triage.vaultIdsInUse()]);
   }
 
+  /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
+  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null): void {
+    const { events: _events, version: _version, ...snapshot } = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);
+    this.outbox.enqueue({ requestId }, snapshot.reference, {
+      purpose,
+      recipient: snapshot.email,
+      inReplyTo,
+      references,
+      payload: { request: snapshot, note, queuedAt: this.now() },
+    });
+  }
+
+  /** A reply names its request by reference or answers one of our mails; either way only the request's own sender continues it. */
   private threadTarget(reference: string | null, repliesTo: string[], sender: string): RequestRow | null {
     if (reference !== null) {
       const row = this.db.prepare('SELECT * FROM requests WHERE reference = ? AND email = ?').get(reference, sender) as RequestRow | undefined;
       if (row) return row;
     }
     for (const messageId of repliesTo) {
-      const row = this.db
-        .prepare('SELECT requests.* FROM outbox JOIN requests ON requests.id = outbox.request_id WHERE outbox.message_id = ? AND requests.email = ?')
-        .get(messageId, sender) as RequestRow | undefined;
+      const requestId = this.outbox.requestOf(messageId);
+      const row = requestId === null ? undefined : (this.db.prepare('SELECT * FROM requests WHERE id = ? AND email = ?').get(requestId, sender) as RequestRow | undefined);
       if (row) return row;
     }
     return null;
   }
 
-  private createRequest(incoming: IncomingRequest): { id: number; reference: string } {
+  private asNewRequest(incoming: IncomingMail): NewRequest {
     const { result } = incoming;
-    const now = this.now();
-    const problems = result.problems.filter(isRequestProblem);
-    const insert = this.db.prepare(
-      `INSERT INTO requests (reference, status, email, language, username, registration_date, reason, problems,
-         sender_authentication, subject, body_text, message_id, received_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING`,
-    );
-    for (;;) {
-      const reference = newReference();
-      const { changes, lastInsertRowid } = insert.run(
-        reference,
-        statusForProblems(problems),
-        result.from,
-        result.language,
-        result.fields.username,
-        result.fields.registrationDate,
-        result.fields.reason,
-        JSON.stringify(problems),
-        result.senderAuthentication,
-        result.subject,
-        incoming.bodyText,
-        result.messageId,
-        now,
-        now,
-      );
-      if (changes === 0) continue;
-      const id = Number(lastInsertRowid);
-      this.insertDocuments(id, incoming.documents);
-      this.appendEvent(id, 'intake', 'received', { messageId: result.messageId, problems });
-      return { id, reference };
-    }
+    return {
+      email: result.from!,
+      senderName: incoming.senderName,
+      language: result.language,
+      fields: result.fields,
+      registrationDateAmbiguous: incoming.registrationDateAmbiguous,
+      senderAuthentication: result.senderAuthentication,
+      subject: result.subject,
+      bodyText: incoming.bodyText,
+      ownText: incoming.ownText,
+      messageId: result.messageId,
+      repliesTo: incoming.repliesTo,
+      evidence: result.evidence,
+      fieldDoubts: result.fieldDoubts,
+      documents: incoming.documents,
+      acknowledge: result.acknowledge,
+    };
   }
 
-  private addReply(existing: RequestRow, incoming: IncomingRequest): { id: number; reference: string } {
+  /**
+   * A follow-up joins the conversation. Only one whose sender our server verified may change the
+   * request's fields or documents: anyone can write a From line, so an unverified one is kept and
+   * shown to staff, its documents sealed but not counted.
+   */
+  private addReply(existing: RequestRow, incoming: IncomingMail): { id: number; reference: string } {
     const { result } = incoming;
-    const fields: RequestFields = {
-      username: result.fields.username ?? existing.username,
-      registrationDate: result.fields.registrationDate ?? existing.registration_date,
-      reason: result.fields.reason ?? existing.reason,
-    };
-    this.insertDocuments(existing.id, incoming.documents);
-    const documents = this.documentsOf(existing.id);
-    const dateWasAmbiguous = result.problems.includes('ambiguous_registration_date') || existing.problems.includes('ambiguous_registration_date');
-    const problems = requestProblems(fields, documents, dateWasAmbiguous);
+    const verified = result.senderAuthentication === 'pass';
+    const messageRow = this.insertMessage(existing.id, {
+      from: result.from!,
+      subject: result.subject,
+      text: incoming.ownText,
+      authentication: result.senderAuthentication,
+      messageId: result.messageId,
+      applied: verified,
+    });
+    this.insertDocuments(existing.id, messageRow, incoming.documents, verified);
+    const before: RequestFields = { username: existing.username, registrationDate: existing.registration_date, reason: existing.reason };
+    const fields: RequestFields = verified
+      ? {
+          username: result.fields.username ?? before.username,
+          registrationDate: result.fields.registrationDate ?? before.registrationDate,
+          reason: result.fields.reason ?? before.reason,
+        }
+      : before;
+    const changed = Object.fromEntries(
+      (Object.keys(FIELD_COLUMNS) as FieldName[]).filter((field) => fields[field] !== before[field]).map((field) => [field, { from: before[field], to: fields[field] }]),
+    );
+    const dateWasAmbiguous = (verified && incoming.registrationDateAmbiguous) || existing.problems.includes('ambiguous_registration_date');
+    const problems = requestProblems(fields, this.documentsOf(existing.id).filter((document) => document.counted), dateWasAmbiguous);
     const status = existing.status === 'needs_info' ? statusForProblems(problems) : existing.status;
     this.db
       .prepare(
@@ -303,20 +355,33 @@ export class RequestQueue {
          WHERE id = ?`,
       )
       .run(fields.username, fields.registrationDate, fields.reason, JSON.stringify(problems), status, this.now(), existing.id);
-    this.appendEvent(existing.id, 'intake', 'reply_received', {
+    this.events.append({ requestId: existing.id }, 'intake', 'reply_received', {
       messageId: result.messageId,
+      verified,
+      senderAuthentication: result.senderAuthentication,
       documentsAdded: incoming.documents.length,
+      ...(Object.keys(changed).length > 0 ? { changed } : {}),
       problems,
       ...(status !== existing.status ? { statusChanged: { from: existing.status, to: status } } : {}),
     });
     return { id: existing.id, reference: existing.reference };
   }
 
-  private insertDocuments(requestId: number, documents: IncomingRequest['documents']): void {
-    const { next } = this.db.prepare('SELECT coalesce(max(position), 0) + 1 AS next FROM documents WHERE request_id = ?').get(requestId) as { next: number };
+  private insertMessage(
+    requestId: number,
+    message: { from: string; subject: string; text: string; authentication: SenderAuthentication; messageId: string | null; applied: boolean },
+  ): number {
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO request_messages (request_id, direction, at, sender, subject, text, sender_authentication, message_id, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(requestId, 'in', this.now(), message.from, message.subject, message.text, message.authentication, message.messageId, message.applied ? 1 : 0);
+    return Number(lastInsertRowid);
+  }
+
+  private insertDocuments(requestId: number, messageRow: number, documents: SealedDocument[], counted: boolean): void {
+    const next = this.db.prepare('SELECT coalesce(max(position), 0) + 1 FROM documents WHERE request_id = ?').pluck().get(requestId) as number;
     const insert = this.db.prepare(
-      `INSERT INTO documents (request_id, position, filename, content_type, declared_type, size, sha256, valid, problem, vault_id, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO documents (request_id, position, filename, content_type, declared_type, size, sha256, valid, problem, vault_id, received_at, message_id, counted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     documents.forEach((document, index) =>
       insert.run(
@@ -331,46 +396,15 @@ export class RequestQueue {
         document.problem,
         document.vaultId,
         this.now(),
+        messageRow,
+        counted ? 1 : 0,
       ),
     );
   }
 
-  /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
-  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null): void {
-    const request = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);
-    const { sequence } = this.db.prepare('SELECT count(*) + 1 AS sequence FROM outbox WHERE request_id = ?').get(requestId) as { sequence: number };
-    // Deterministic, so a resend after a crash carries the same Message-ID and threads as one mail.
-    const messageId = `<${purpose}.${request.reference}.${sequence}@${this.messageIdDomain}>`;
-    const { events: _events, version: _version, ...snapshot } = request;
-    const payload: OutboxPayload = { request: snapshot, note, queuedAt: this.now() };
-    this.db
-      .prepare(
-        `INSERT INTO outbox (request_id, purpose, message_id, recipient, in_reply_to, thread_references, payload, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(requestId, purpose, messageId, request.email, inReplyTo, JSON.stringify([...new Set(references)]), JSON.stringify(payload), this.now(), this.now());
-    this.appendEvent(requestId, 'system', 'mail_queued', { purpose, messageId });
-  }
-
-  /** Joins the caller's transaction. */
-  appendEvent(requestId: number, actor: string, type: string, detail: Record<string, unknown>): void {
-    this.db.prepare('INSERT INTO request_events (request_id, at, actor, type, detail) VALUES (?, ?, ?, ?, ?)').run(requestId, this.now(), actor, type, JSON.stringify(detail));
-  }
-
-  private documentsOf(requestId: number): StoredDocument[] {
-    const rows = this.db.prepare('SELECT * FROM documents WHERE request_id = ? ORDER BY position').all(requestId) as DocumentRow[];
-    return rows.map((row) => ({
-      position: row.position,
-      filename: row.filename,
-      contentType: row.content_type,
-      declaredType: row.declared_type,
-      size: row.size,
-      sha256: row.sha256,
-      valid: row.valid === 1,
-      problem: row.problem,
-      vaultId: row.vault_id,
-      receivedAt: row.received_at,
-    }));
+  private documentsOf(requestId: number): (StoredDocument & { messageRow: number | null })[] {
+    const rows = this.db.prepare('SELECT * FROM documents WHERE request_id = ? ORDER BY position').all(requestId) as (DocumentRow & { message_id: number | null })[];
+    return rows.map((row) => ({ ...toStoredDocument(row), messageRow: row.message_id }));
   }
 
   private toRequest(row: RequestRow): CancellationRequest {
@@ -380,10 +414,23 @@ export class RequestQueue {
       type: string;
       detail: string;
     }[];
+    const documents = this.documentsOf(row.id);
+    const messages = (this.db.prepare('SELECT * FROM request_messages WHERE request_id = ? ORDER BY id').all(row.id) as MessageRow[]).map((message) => ({
+      direction: message.direction,
+      at: message.at,
+      from: message.sender,
+      subject: message.subject,
+      text: message.text,
+      authentication: message.sender_authentication,
+      applied: message.applied === null ? null : message.applied === 1,
+      messageId: message.message_id,
+      documents: documents.filter((document) => document.messageRow === message.id).map((document) => document.position),
+    }));
     return {
       reference: row.reference,
       status: row.status,
       email: row.email,
+      senderName: row.sender_name,
       language: row.language,
       fields: { username: row.username, registrationDate: row.registration_date, reason: row.reason },
       problems: JSON.parse(row.problems) as RequestProblem[],
@@ -393,7 +440,10 @@ export class RequestQueue {
       receivedAt: row.received_at,
       updatedAt: row.updated_at,
       version: row.version,
-      idDocuments: this.documentsOf(row.id),
+      evidence: JSON.parse(row.evidence) as Evidence[],
+      fieldDoubts: JSON.parse(row.field_doubts) as FieldDoubt[],
+      idDocuments: documents.map(({ messageRow: _messageRow, ...document }) => document),
+      messages,
       events: events.map((event) => ({ ...event, detail: JSON.parse(event.detail) as Record<string, unknown> })),
     };
   }

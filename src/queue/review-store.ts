@@ -1,7 +1,7 @@
 import type { DocumentProblem, SenderAuthentication } from '../intake/intake-result';
 import type { DirectoryAccount } from './accounts';
 import type { Db } from './database';
-import type { RequestQueue } from './request-queue';
+import type { EventLog } from './event-log';
 import type { RequestStatus } from './request-status';
 
 /** One queued request with just what the queue page and its pre-checks need. */
@@ -36,7 +36,7 @@ interface ListedRow {
 export class ReviewStore {
   constructor(
     private readonly db: Db,
-    private readonly queue: RequestQueue,
+    private readonly events: EventLog,
   ) {}
 
   /** Oldest first; `search` is a case-insensitive substring of the reference, the email or the username. */
@@ -86,6 +86,6 @@ export class ReviewStore {
 
   recordEvent(reference: string, actor: string, type: string, detail: Record<string, unknown>): void {
     const id = this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number;
-    this.queue.appendEvent(id, actor, type, detail);
+    this.events.append({ requestId: id }, actor, type, detail);
   }
 }

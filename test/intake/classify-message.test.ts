@@ -1,4 +1,4 @@
-import { classifyMessage } from '../../src/intake/classify-message';
+import { MACHINE_KIND, machineEvidence } from '../../src/intake/classify-message';
 import { readMessage } from '../../src/intake/read-message';
 
 // Our own sending address (test/fixtures/README.md): mail from it is our own coming back.
@@ -33,9 +33,13 @@ const CUSTOMER = 'From: River Song <river.song42@example.com>';
 /** A header value the way Gmail, QQ Mail and Outlook write non-ASCII text (RFC 2047, UTF-8, base64). */
 const encoded = (text: string) => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 
-const kindOf = async (headers: string[], isRequest = true, body?: string) => classifyMessage(await mail(headers, body), OWN, isRequest);
+/** The machine kind, or what the words made a human mail (`isRequest`): machines are recognised before words count. */
+const kindOf = async (headers: string[], isRequest = true, body?: string) => {
+  const machine = machineEvidence(await mail(headers, body), OWN);
+  return machine ? MACHINE_KIND[machine.signal] : isRequest ? 'cancellation_request' : 'other';
+};
 
-describe('classifyMessage', () => {
+describe('machineEvidence', () => {
   describe('customer mail', () => {
     it('calls a customer asking to close the account a cancellation_request', async () => {
       expect(await kindOf([CUSTOMER, 'Subject: Close my account'], true)).toBe('cancellation_request');

@@ -254,7 +254,7 @@ describe('extractFields', () => {
 
   describe('a whole request', () => {
     it('reads all three fields from one line', () => {
-      expect(extract('用户名：zhangwei88 注册时间：2020-06-01 原因：不再使用')).toEqual({
+      expect(extract('用户名：zhangwei88 注册时间：2020-06-01 原因：不再使用')).toMatchObject({
         username: 'zhangwei88',
         registrationDate: '2020-06-01',
         reason: '不再使用',

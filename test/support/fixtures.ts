@@ -10,6 +10,7 @@ export const fixturePolicy: IntakePolicy = {
   limits: defaultLimits,
   trustedAuthservId: 'mx.example.test',
   ownAddresses: ['support@example.test'],
+  messageIdDomain: 'example.test',
 };
 
 export const fixtureToday = '2026-11-27';

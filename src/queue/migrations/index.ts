@@ -2,6 +2,7 @@ import * as requests from './001-requests';
 import * as mailboxState from './002-mailbox-state';
 import * as review from './003-review';
 import * as webConsole from './004-console';
+import * as triageAndThreads from './005-triage-and-threads';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 2, name: '002-mailbox-state', sql: mailboxState.sql },
   { version: 3, name: '003-review', sql: review.sql },
   { version: 4, name: '004-console', sql: webConsole.sql },
+  { version: 5, name: '005-triage-and-threads', sql: triageAndThreads.sql },
 ];

@@ -327,7 +327,10 @@ function registrationDate(
     .filter((sentence) => REGISTRATION_WORDS.test(sentence));
   const explained = valueExplainedBelow(texts[0], REGISTRATION_WORDS);
   if (explained !== null) sentences.push(explained);
+  const corrections = preferCorrectedSentences(sentences).filter((sentence) => sentence.corrects);
   const groups: { source: FieldSource; candidates: { text: string; corrects: boolean }[] }[] = [
+    // "Registration date: 12 September 2021 … Correction: I actually registered on 21 September": the later word wins.
+    { source: 'prose', candidates: corrections },
     ...(['label', 'numbered'] as const).map((source) => ({
       source,
       candidates: labelled.filter((entry) => entry.source === source).map((entry) => ({ text: entry.value, corrects: entry.corrects })),
@@ -339,6 +342,7 @@ function registrationDate(
     const readings = candidates.map((candidate) => ({ ...readCorrectedDate(candidate.text, today), corrects: candidate.corrects }));
     const date = readings.find((reading) => reading.reading.outcome === 'date');
     if (date?.reading.outcome === 'date') return { value: date.reading.value, ambiguous: false, source, corrected: date.corrected || date.corrects };
+    if (candidates === corrections) continue;
     if (readings.some((reading) => reading.reading.outcome === 'ambiguous')) return { value: null, ambiguous: true, source, corrected: false };
   }
   return { value: null, ambiguous: false, source: 'label', corrected: false };
@@ -375,7 +379,7 @@ function preferCorrectedSentences(sentences: string[]): { text: string; corrects
  * by number: "1) jbrennan_12 2) 2020-03-01 3) moving abroad", "1、zhangwei88 2、2019年3月 3、搬家了".
  * Taken only when item 1 is a handle and item 2 a date, so a numbered list of grievances is no answer.
  */
-const NUMBER_MARKER = /(?:^|(?<=[\s,;，；。]))(?:[(（]([1-3])[)）]|([1-3])\s*[).、:：]|([1-3])\s*[-–]\s)\s*/gm;
+const NUMBER_MARKER = /[(（]([1-3])[)）]\s*|(?:^|(?<=[\s,;，；。:：]))(?:([1-3])\s*[).、:：]|([1-3])\s*[-–]\s)\s*/gm;
 const NUMBERED_FIELDS: FieldName[] = ['username', 'registrationDate', 'reason'];
 
 function numberedAnswers(text: string): LabelledValue[] {
@@ -389,7 +393,7 @@ function numberedAnswers(text: string): LabelledValue[] {
       return { field: NUMBERED_FIELDS[position], value: folded.slice(marker.end, end).trim(), original: text.slice(marker.end, end).trim() };
     });
     if (items.some((item) => labelHits(item.value).length > 0)) continue;
-    if (cleanUsername(items[0].value) === null || !isOnlyHandle(items[0].value)) continue;
+    if (cleanUsername(items[0].value) === null || (/\s/.test(items[0].value) && !isOnlyHandle(items[0].value))) continue;
     if (readRegistrationDate(items[1].value, '9999-12-31').outcome === 'none') continue;
     return items.filter((item) => item.value !== '').map((item) => ({ ...item, corrects: false, source: 'numbered' as const }));
   }
@@ -458,13 +462,14 @@ const REASON_CUE =
 
 function reasonByCue(text: string): string | null {
   for (const sentence of text.split(PROSE_SENTENCE_END)) {
-    const cue = REASON_CUE.exec(sentence);
-    if (!cue || /[?？]\s*$/.test(sentence)) continue;
+    if (!REASON_CUE.test(sentence) || /[?？]\s*$/.test(sentence)) continue;
     // "Please close my account, we are moving to Germany", "Member since 2017 but I don't need it any more":
     // from the clause that names the reason up to one that asks to close.
     const clauses = sentence.split(/(?<=[,，;；])|\s(?=(?:but|so|and so|and please|please)\s)|(?=但是|所以|请)/i);
-    const from = clauses.findIndex((clause) => REASON_CUE.test(clause));
-    const to = clauses.findIndex((clause, index) => index > from && (ASKS_TO_CLOSE.test(clause) || /^\s*(?:so\s+)?please\b|^请/i.test(clause)));
+    const cue = clauses.findIndex((clause) => REASON_CUE.test(clause));
+    // The reason starts after any clause before it that asks to close or says when the customer registered.
+    const from = clauses.findLastIndex((clause, index) => index < cue && (ASKS_TO_CLOSE.test(clause) || REGISTRATION_WORDS.test(clause))) + 1;
+    const to = clauses.findIndex((clause, index) => index > cue && (ASKS_TO_CLOSE.test(clause) || /^\s*(?:so\s+)?please\b|^请/i.test(clause)));
     const reason = cleanReason(
       clauses
         .slice(from, to === -1 ? undefined : to)

@@ -293,6 +293,12 @@ const PATTERNS: DatePattern[] = [
     // Dotted triples with a two-digit tail (1.2.21) are version numbers far more often than dates.
     read: (m, today) => (m[2] === '.' && m[4].length === 2 ? null : numericDayMonth(Number(m[1]), Number(m[3]), m[4], today)),
   },
+  // 05/06, 5.6 with no year: a date, but neither its order nor its year can be known.
+  {
+    regex: new RegExp(`${NUMERIC_START}(\\d{1,2})[/.](\\d{1,2})${NUMERIC_END}`, 'g'),
+    numeric: true,
+    read: (m) => (Number(m[1]) >= 1 && Number(m[2]) >= 1 && Number(m[1]) <= 31 && Number(m[2]) <= 31 && Math.min(Number(m[1]), Number(m[2])) <= 12 ? AMBIGUOUS : null),
+  },
   // 1 May 2023, 1st of May, 2023, 12-Mar-19, 12 Mar '19
   {
     regex: new RegExp(

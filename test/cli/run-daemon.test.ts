@@ -72,7 +72,12 @@ it('handles every fixture on the embedded default as the pipeline promises, and 
   expect(files('inbox')).toEqual([]);
   expect(files('inbox/quarantine')).toHaveLength(count((result) => result.disposition === 'quarantine'));
   expect(files('inbox/processed')).toHaveLength(count((result) => result.disposition !== 'quarantine'));
-  expect(files('outgoing')).toHaveLength(count((result) => result.acknowledge));
+  // A reply naming a request this data folder never saw has no request to join: it waits in triage, unanswered.
+  const handled = lines.filter((line) => line.event === 'message_handled');
+  const orphanReplies = new Set(handled.filter((line) => line.outcome === 'triaged' && line.kind === 'cancellation_request').map((line) => line.mailboxKey));
+  expect(handled.filter((line) => line.outcome === 'triaged')).toHaveLength(count((result) => result.disposition === 'triage') + orphanReplies.size);
+  expect(names.filter((name, index) => orphanReplies.has(`${name}.eml`) && expected[index].reference === null)).toEqual([]);
+  expect(files('outgoing')).toHaveLength(names.filter((name, index) => expected[index].acknowledge && !orphanReplies.has(`${name}.eml`)).length);
   const [first, ...later] = lines.filter((line) => line.event === 'intake_finished');
   expect(first).toMatchObject({ seen: names.length, failed: 0 });
   for (const cycle of later) expect(cycle).toMatchObject({ seen: 0, sent: 0 });

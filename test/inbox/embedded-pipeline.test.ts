@@ -108,7 +108,8 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
     expect(statSync(join(harness.dataDir, 'vault.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('threads a reply carrying the reference into the request and completes it', async () => {
+  /** The customer's answer to our acknowledgement, carrying the missing ID photo; `authentication` is what our server wrote. */
+  async function replyWithPhoto(authentication: string | null) {
     harness.deliver(NEEDS_ID);
     await cycle(harness);
     const [request] = harness.app.queue.listRequests();
@@ -118,6 +119,7 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
     harness.deliverRaw(
       'reply.eml',
       [
+        ...(authentication ? [`Authentication-Results: mx.example.test; ${authentication}`] : []),
         'From: zhangwei1990@163.com',
         'To: support@example.test',
         `Subject: =?UTF-8?B?${Buffer.from(`回复：${ack.subject}`).toString('base64')}?=`,
@@ -143,12 +145,30 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
       ].join('\r\n'),
     );
     const summary = await cycle(harness);
+    return { request, summary, updated: harness.app.queue.findRequest(request.reference)! };
+  }
+
+  it('threads a verified reply carrying the reference into the request and completes it', async () => {
+    const { request, summary, updated } = await replyWithPhoto('dkim=pass header.d=163.com; spf=pass smtp.mailfrom=163.com; dmarc=pass header.from=163.com');
     expect(summary).toMatchObject({ threaded: 1, sent: 1 });
-    const updated = harness.app.queue.findRequest(request.reference)!;
     expect(updated).toMatchObject({ status: 'pending_review', problems: [], fields: request.fields });
-    expect(updated.idDocuments.map((document) => document.filename)).toEqual(['id.jpg']);
+    expect(updated.idDocuments.map((document) => [document.filename, document.counted])).toEqual([['id.jpg', true]]);
     expect(updated.events.map((event) => event.type)).toContain('reply_received');
+    expect(updated.messages.map((message) => [message.direction, message.authentication, message.applied])).toEqual([
+      ['in', 'pass', true],
+      ['in', 'pass', true],
+    ]);
+    expect(updated.messages[1]).toMatchObject({ text: '补充身份证照片。', documents: [1] });
     expect(harness.app.queue.listRequests()).toHaveLength(1);
+  });
+
+  it('keeps an unverified reply on the request for staff without letting it change the request', async () => {
+    const { request, summary, updated } = await replyWithPhoto(null);
+    expect(summary).toMatchObject({ threaded: 1 });
+    expect(updated).toMatchObject({ status: 'needs_info', problems: request.problems, fields: request.fields });
+    expect(updated.idDocuments.map((document) => [document.filename, document.counted])).toEqual([['id.jpg', false]]);
+    expect(updated.messages.at(-1)).toMatchObject({ authentication: 'none', applied: false, text: '补充身份证照片。', documents: [1] });
+    expect(updated.events.find((event) => event.type === 'reply_received')!.detail).toMatchObject({ verified: false });
   });
 
   it('quarantines a message that keeps failing after bounded attempts, without blocking the next one', async () => {

@@ -20,7 +20,7 @@ function lastEvents(count: number) {
 }
 
 function queuedMail() {
-  return harness.app.queue.dueMail(100).filter((mail) => mail.payload.request.reference === reference && mail.purpose !== 'acknowledgement');
+  return harness.app.outbox.due(100).filter((mail) => 'request' in mail.payload && mail.payload.request.reference === reference && mail.purpose !== 'acknowledgement');
 }
 
 describe('a decision on a pending request', () => {

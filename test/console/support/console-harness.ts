@@ -96,9 +96,22 @@ export async function recordCrafted(harness: Harness, fields: { username: string
     problems: [],
     disposition: 'queue',
     acknowledge: false,
+    evidence: [{ signal: 'cancel_phrase', detail: fields.subject }],
+    fieldDoubts: [],
   };
   const document = { filename: fields.filename, contentType: fields.contentType, declaredType: fields.contentType, size: fields.content.length, sha256: 'x'.repeat(64), valid: true, problem: null, vaultId };
-  return harness.app.queue.recordRequest({ messageKey: `crafted:${vaultId}`, result, bodyText: fields.bodyText, repliesTo: [], documents: [document] }).reference;
+  return harness.app.queue.recordIncoming({
+    messageKey: `crafted:${vaultId}`,
+    result,
+    bodyText: fields.bodyText,
+    ownText: fields.bodyText,
+    senderName: '',
+    repliesTo: [],
+    registrationDateAmbiguous: false,
+    standsAlone: true,
+    answerable: false,
+    documents: [document],
+  }).reference!;
 }
 
 /** One browser's cookies, kept across injected requests. */

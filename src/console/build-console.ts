@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createContext, type ConsoleContext, type ConsoleDependencies } from './console-context';
 import { requestRoutes } from './request-routes';
+import { triageRoutes } from './triage-routes';
 import { signInRoutes } from './sign-in-routes';
 import { loadViews } from './views';
 import { readCookie, safeReturnPath, SECURITY_HEADERS } from './web-security';
@@ -90,6 +91,7 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
 
   signInRoutes(app, context);
   requestRoutes(app, context);
+  triageRoutes(app, context);
   return app;
 }
 

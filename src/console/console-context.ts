@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { ConsoleSessions, SignInThrottle } from '../queue/sessions';
 import type { ReviewService, StaffDirectory } from '../review/review-service';
+import type { TriageService } from '../triage/triage-service';
 import { STATUSES, statusLabel } from './present';
 import type { Page, Views } from './views';
 import { csrfTokenFor } from './web-security';
@@ -18,6 +19,7 @@ declare module 'fastify' {
 
 export interface ConsoleDependencies {
   review: ReviewService;
+  triage: TriageService;
   staff: StaffDirectory;
   sessions: ConsoleSessions;
   throttle: SignInThrottle;
@@ -52,11 +54,13 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     return { page, title, csrf, signedIn: { staff: request.staffName, csrf, tabs: tabs(typeof view.currentStatus === 'string' ? view.currentStatus : null) }, ...view };
   };
 
-  /** The header's counts per status; left out (not failed) when the queue cannot be read, so that error pages still render. */
+  /** The header's counts per status and of unsorted mail; left out (not failed) when the queue cannot be read, so that error pages still render. */
   const tabs = (current: string | null) => {
     let counts: Record<string, number>;
+    let unsorted: number;
     try {
       counts = deps.review.list({ page: 1, pageSize: 1 }).counts;
+      unsorted = deps.triage.openCount();
     } catch {
       return [];
     }
@@ -64,6 +68,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     return [
       ...STATUSES.map((status) => ({ status, label: statusLabel(status), count: counts[status] ?? 0, href: `/requests?status=${status}`, current: current === status })),
       { status: 'all', label: 'All', count: total, href: '/requests?status=all', current: current === 'all' },
+      { status: 'triage', label: 'Unsorted mail', count: unsorted, href: '/triage', current: current === 'triage' },
     ];
   };
 

@@ -1,5 +1,5 @@
 /** Turns review data into the words and labels staff read. Pure; no HTML here (templates escape). */
-import type { RequestProblem } from '../intake/intake-result';
+import type { EvidenceSignal, RequestProblem } from '../intake/intake-result';
 import type { RequestStatus } from '../queue/request-status';
 import type { PreCheck, PreCheckName } from '../review/review-service';
 
@@ -37,6 +37,28 @@ const DOCUMENT_PROBLEM_LABELS: Record<string, string> = {
   empty: 'empty file',
   too_large: 'too large',
 };
+
+const EVIDENCE_LABELS: Record<EvidenceSignal, string> = {
+  bounce: 'Bounce',
+  auto_reply: 'Automatic reply',
+  own_mail: 'Our own mail',
+  bulk: 'Bulk or list mail',
+  cancel_phrase: 'Asks to close the account',
+  subject_cancel_word: 'Cancel word in the subject',
+  labelled_field: 'Labelled field',
+  id_document: 'ID document attached',
+  request_reference: 'Names a request',
+  replies_to_our_mail: 'Answers our mail',
+  keeps_account: 'Says to keep the account',
+  question: 'Asks a question',
+  notice: 'Reads like a notice or phishing',
+  sender_authentication_failed: 'Sender failed authentication',
+  field_corrected: 'Corrected within the mail',
+};
+
+export function evidenceLabel(signal: EvidenceSignal): string {
+  return EVIDENCE_LABELS[signal] ?? humanize(signal);
+}
 
 export function statusLabel(status: RequestStatus): string {
   return STATUS_LABELS[status] ?? status;

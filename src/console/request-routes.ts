@@ -6,6 +6,7 @@ import {
   checkLabel,
   documentProblemLabel,
   eventDetails,
+  evidenceLabel,
   formatSize,
   formatTime,
   humanize,
@@ -111,7 +112,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     if (!found) return notFound(request, reply);
     const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Action) : null;
     const viewing = typeof query.document === 'string' && /^[1-9]\d{0,3}$/.test(query.document) ? Number(query.document) : null;
-    return showRequest(request, reply, 200, found, { done, viewing });
+    const promoted = typeof query.promoted === 'string' && /^[1-9]\d{0,9}$/.test(query.promoted) ? query.promoted : null;
+    return showRequest(request, reply, 200, found, { done, viewing, promoted });
   });
 
   for (const action of ['approve', 'reject', 'request-info'] as const) {
@@ -180,6 +182,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     options: {
       done?: Action | null;
       viewing?: number | null;
+      promoted?: string | null;
       refusal?: { title: string; message: string };
       form?: { note: string; reason: string; message: string; openReject: boolean; openInfo: boolean };
     },
@@ -197,6 +200,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       declaredDiffers: document.declaredType !== document.contentType,
       size: formatSize(document.size),
       valid: document.valid,
+      counted: document.counted,
       problem: documentProblemLabel(document.problem),
       inline: isInlineType(document.contentType),
       href: `${base}/documents/${document.position}`,
@@ -219,7 +223,11 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       waited: waited(cancellation.receivedAt, now),
       updatedAt: cancellation.updatedAt,
       updated: formatTime(cancellation.updatedAt, timeZone),
-      notice: options.done ? { text: DONE[options.done], nextHref: next ? `/requests/${next.reference}` : null, nextReference: next?.reference ?? null } : null,
+      notice: options.done
+        ? { text: DONE[options.done], nextHref: next ? `/requests/${next.reference}` : null, nextReference: next?.reference ?? null }
+        : options.promoted
+          ? { text: `Promoted from unsorted mail ${options.promoted}.`, nextHref: null, nextReference: null }
+          : null,
       refusal: options.refusal ?? null,
       email: cancellation.email,
       username: cancellation.fields.username ?? '',
@@ -245,6 +253,19 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           }
         : null,
       bodyText,
+      hasEvidence: cancellation.evidence.length > 0,
+      evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(entry.signal), detail: entry.detail })),
+      followUps: cancellation.messages.slice(1).map((message) => ({
+        at: formatTime(message.at, timeZone),
+        atIso: message.at,
+        from: message.from,
+        subject: message.subject,
+        text: message.text,
+        authentication: message.authentication,
+        unverified: message.applied === false,
+        documents: message.documents.join(', '),
+      })),
+      hasFollowUps: cancellation.messages.length > 1,
       decidable: cancellation.status === 'pending_review',
       decidedText:
         cancellation.status === 'needs_info'

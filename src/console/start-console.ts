@@ -29,6 +29,7 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
   }
   const server = buildConsole({
     review: app.review,
+    triage: app.triage,
     staff: app.staff,
     sessions: app.sessions,
     throttle: app.signInThrottle,

@@ -40,6 +40,7 @@ export async function startConsoleHarness(options: { env?: Record<string, string
   const { app } = harness;
   const web = buildConsole({
     review: app.review,
+    triage: app.triage,
     staff: app.staff,
     sessions: app.sessions,
     throttle: app.signInThrottle,
@@ -75,6 +76,20 @@ export async function deliverAll(harness: Harness, fixtures: string[]): Promise<
     references[fixture] = added[0].reference;
   }
   return references;
+}
+
+/** Delivers mails that intake leaves to staff (questions, unclear mail); returns each one's triage id. */
+export async function deliverToTriage(harness: Harness, fixtures: string[]): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {};
+  for (const fixture of fixtures) {
+    const before = new Set(harness.app.triage.list('all').map((item) => item.id));
+    harness.deliver(fixture);
+    await harness.app.drainInbox();
+    const added = harness.app.triage.list('all').filter((item) => !before.has(item.id));
+    if (added.length !== 1) throw new Error(`${fixture} did not go to triage`);
+    ids[fixture] = added[0].id;
+  }
+  return ids;
 }
 
 /**

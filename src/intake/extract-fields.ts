@@ -158,7 +158,7 @@ function labelledValues(text: string): LabelledValue[] {
         /^[?？]*$/.test(line.slice(hit.valueStart, end).trim()) && hits.length === 1
           ? valueOnNextLines(lines, originals, index)
           : [line.slice(hit.valueStart, end).trim(), originals[index].slice(hit.valueStart, end).trim()];
-      if (value !== '') values.push({ field: hit.field, value, original, corrects: CORRECTION.test(line.slice(0, hit.start)), source: 'label' });
+      if (value !== '') values.push({ field: hit.field, value, original, corrects: CORRECTION_MARKER.test(line.slice(0, hit.start)), source: 'label' });
     });
   });
   return values;
@@ -209,9 +209,14 @@ const PHONE = /^\+?\d[\d\s-]{5,}\d|^\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d|^[(（]\+?\d{
 const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
 const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
 
+/** Words that take back something said before them: "sorry, I mean", "不对", "写错了". */
+const CORRECTION_MARKER =
+  /(?:\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b|\bactually\b|\boops\b|\btypo\b|不对|不對|更正|写错了|寫錯了|打错了|打錯了|说错了|說錯了|纠正|糾正)/iu;
 /** "mpatel — sorry, it's mpatel1", "zhang88，不对，应该是 zhang888": the correction wins. */
-const CORRECTION =
-  /(?:\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b|\bactually\b|\boops\b|\btypo\b|不对|不對|更正|写错了|寫錯了|打错了|打錯了|说错了|說錯了|纠正|糾正)[,，:：!！]?\s*(?:(?:it|that)['’]s\s+|(?:it|that)\s+(?:is|was|should be)\s+|(?:the\s+)?(?:right|correct)\s+(?:one|\w+)\s+is\s+|应该是|應該是|正确的是|正確的是|是)?(?=[\p{L}\p{N}+(（])/iu;
+const CORRECTION = new RegExp(
+  `${CORRECTION_MARKER.source}[,，:：!！]?\\s*(?:(?:it|that)['’]s\\s+|(?:it|that)\\s+(?:is|was|should be)\\s+|(?:the\\s+)?(?:right|correct)\\s+(?:one|\\w+)\\s+is\\s+|应该是|應該是|正确的是|正確的是|是)?(?=[\\p{L}\\p{N}+(（])`,
+  'iu',
+);
 
 function cleanUsername(written: string): string | null {
   const correction = CORRECTION.exec(written);
@@ -367,7 +372,7 @@ function lastCorrection(text: string): number {
 
 /** A sentence that corrects an earlier one is read first. */
 function preferCorrectedSentences(sentences: string[]): { text: string; corrects: boolean }[] {
-  const marked = sentences.map((text) => ({ text, corrects: CORRECTION.test(text) }));
+  const marked = sentences.map((text) => ({ text, corrects: CORRECTION_MARKER.test(text) }));
   return [...marked.filter((sentence) => sentence.corrects).reverse(), ...marked.filter((sentence) => !sentence.corrects)];
 }
 

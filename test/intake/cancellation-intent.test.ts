@@ -1,4 +1,4 @@
-import { cancellationIntent } from '../../src/intake/cancellation-intent';
+import { cancellationIntent, readSubject } from '../../src/intake/cancellation-intent';
 
 const asksToClose = (words: string) => cancellationIntent(words) === 'asks';
 
@@ -103,5 +103,37 @@ describe('cancellationIntent', () => {
 
   it('is false for mail that says nothing about closing anything', () => {
     expect(asksToClose('Hi, how do I change the email address on my account?\n您好，请问怎么修改绑定的手机号？')).toBe(false);
+  });
+});
+
+describe('readSubject', () => {
+  test.each(['Cancel', 'Cancellation', 'Kündigung / cancellation', 'Close', 'Closing my account', 'Account deletion', 'Terminate', '注销', '销户申请', '註銷', '关闭账号'])(
+    'finds the cancel word in "%s"',
+    (subject) => {
+      expect(readSubject(subject).cancelWord).not.toBeNull();
+    },
+  );
+
+  test.each(['Cancel order #8812', 'Cancel the roaming add-on', '取消订单', '退订流量包', 'Meeting cancelled'])('finds none in "%s", which cancels something else', (subject) => {
+    expect(readSubject(subject).cancelWord).toBeNull();
+  });
+
+  test.each(['How do I cancel?', '如何注销？', 'Can I close my account online'])('takes "%s" for a question, not a request', (subject) => {
+    expect(readSubject(subject)).toEqual({ cancelWord: null, question: true });
+  });
+});
+
+describe('questions about closing', () => {
+  test.each([
+    ['如果以后注销的话余额能退吗？'],
+    ['请问注销之前需要先把余额用完吗？还是注销的时候可以退回到原来的支付宝？'],
+    ['If I cancel later, can I keep my number?'],
+    ['Can I close my account online?'],
+  ])('asks nothing yet: "%s"', (text) => {
+    expect(cancellationIntent(text)).toBe('none');
+  });
+
+  it('still hears a request beside a question', () => {
+    expect(cancellationIntent('Please close my account. Can I get my balance back?')).toBe('asks');
   });
 });

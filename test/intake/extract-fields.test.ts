@@ -272,4 +272,91 @@ describe('extractFields', () => {
       expect(extract(body)).toMatchObject({ username: 'river.song42', registrationDate: '2021-03-05', reason: 'moving abroad' });
     });
   });
+
+  describe('answers without labels', () => {
+    test.each([
+      ['on one line', '1) jbrennan_12 2) 2020-03-01 3) moving abroad'],
+      ['one per line', lines('1. jbrennan_12', '2. 2020-03-01', '3. moving abroad')],
+      ['in parentheses', '(1) jbrennan_12 (2) 2020-03-01 (3) moving abroad'],
+    ])('reads numbered answers to our instructions %s', (_case, body) => {
+      expect(extract(lines('Please close my account.', body))).toMatchObject({
+        username: 'jbrennan_12',
+        registrationDate: '2020-03-01',
+        reason: 'moving abroad',
+        sources: { username: 'numbered', registrationDate: 'numbered', reason: 'numbered' },
+      });
+    });
+
+    it('reads Chinese numbered answers with 、 and full-width parentheses', () => {
+      expect(extract('1、zhangwei88 2、2019年3月 3、搬家了')).toMatchObject({ username: 'zhangwei88', registrationDate: '2019-03', reason: '搬家了' });
+      expect(extract('（1）lijing0611（2）2018年6月11日（3）已经换了运营商')).toMatchObject({ username: 'lijing0611', registrationDate: '2018-06-11', reason: '已经换了运营商' });
+    });
+
+    it('does not take a numbered list of grievances for answers', () => {
+      expect(extract(lines('1. The coverage is bad', '2. It costs too much')).username).toBeNull();
+    });
+
+    it('reads one bare line per field: a handle, a date, and the reason beside them', () => {
+      expect(extract(lines('Hi, please close my account.', 'jbrennan_12', '2020-03-01', 'Moving abroad', 'Thanks'))).toMatchObject({
+        username: 'jbrennan_12',
+        registrationDate: '2020-03-01',
+        reason: 'Moving abroad',
+        sources: { username: 'bare_line', registrationDate: 'bare_line', reason: 'bare_line' },
+      });
+    });
+
+    it('does not take a phone number alone in a signature for the username', () => {
+      expect(extract(lines('Please close my account.', '', 'Anna Keller', '+44 7700 900456')).username).toBeNull();
+    });
+  });
+
+  describe('corrections within the mail', () => {
+    it('takes the corrected username and says it was corrected', () => {
+      expect(extract('Username is abc — sorry, abd')).toMatchObject({ username: 'abd', corrected: ['username'] });
+    });
+
+    it('takes the corrected date in a labelled value', () => {
+      expect(extract('注册时间2018年3月，不对，是2019年3月')).toMatchObject({ registrationDate: '2019-03', corrected: ['registrationDate'] });
+    });
+
+    it('takes a date corrected in a later sentence over the labelled one', () => {
+      const body = lines('Registration date: 12 September 2021', 'Correction: I actually registered on 21 September 2021, not the 12th.');
+      expect(extract(body)).toMatchObject({ registrationDate: '2021-09-21', corrected: ['registrationDate'] });
+    });
+
+    it('takes a later labelled username that corrects the first', () => {
+      expect(extract(lines('用户名：zhang88', '不好意思写错了，用户名：zhang888'))).toMatchObject({ username: 'zhang888', corrected: ['username'] });
+    });
+  });
+
+  describe('reasons told without a label', () => {
+    test.each([
+      ['We are moving back to Germany next month and won’t need the number any more.', 'We are moving back to Germany next month and won’t need the number any more'],
+      ['Please close my account, we have switched to another provider.', 'we have switched to another provider'],
+      ['Member since 2017-08-01 but honestly I don’t need it anymore.', 'honestly I don’t need it anymore'],
+      ['我下个月要调回成都工作了，这边的号码以后也用不上。', '我下个月要调回成都工作了，这边的号码以后也用不上'],
+    ])('reads "%s"', (body, reason) => {
+      expect(extract(body)).toMatchObject({ reason, sources: { reason: 'prose' } });
+    });
+
+    it('reads the reason from the subject when the body gives none', () => {
+      expect(extract('Please close my account.', 'Cancel account – moving abroad')).toMatchObject({ reason: 'moving abroad', sources: { reason: 'subject' } });
+      expect(extract('谢谢', '申请注销账号：出国定居')).toMatchObject({ reason: '出国定居' });
+    });
+
+    it('does not read a reason from the subject of a reply, which is ours', () => {
+      expect(extract('Here is my passport.', 'Re: Your cancellation request: one more thing we need').reason).toBeNull();
+    });
+  });
+
+  describe('phone-number usernames', () => {
+    test.each([
+      ['账号：139 1234 5678', '13912345678'],
+      ['Username: +86 186-2155-0937', '+8618621550937'],
+      ['用户名：１３６１２３４５６７８', '13612345678'],
+      ['Account ID: (+86) 138 0013 8000', '+8613800138000'],
+    ])('reads "%s"', (body, username) => {
+      expect(extract(body).username).toBe(username);
+    });
+  });
 });

@@ -142,6 +142,10 @@ describe('readRegistrationDate', () => {
       },
     );
 
+    test.each([['05/06'], ['5.6'], ['signed up on 12/3 I think']])('is ambiguous for a day and month without a year: %s', (text) => {
+      expect(read(text)).toEqual(AMBIGUOUS);
+    });
+
     it('reads day first when the first number cannot be a month', () => {
       expect(read('25/03/2022')).toEqual(date('2022-03-25'));
     });

@@ -1,4 +1,4 @@
-import { findRequestReference } from '../../src/intake/request-reference';
+import { findRequestReference, ourMessageIds } from '../../src/intake/request-reference';
 
 describe('findRequestReference', () => {
   it('finds the reference in the subject of a reply', () => {
@@ -49,5 +49,26 @@ describe('findRequestReference', () => {
 
   it('is null when there is no reference at all', () => {
     expect(findRequestReference('Close my account', 'Please close my account.')).toBeNull();
+  });
+});
+
+describe('ourMessageIds', () => {
+  it('finds the request named by one of our own Message-IDs, In-Reply-To first', () => {
+    expect(ourMessageIds(['<abc@mail.gmail.com>', '<acknowledgement.CR-7KQ2M9XW4T.1@example.test>', '<decision-info-requested.CR-7KQ2M9XW4T.2@example.test>'], 'example.test')).toEqual([
+      { messageId: '<acknowledgement.CR-7KQ2M9XW4T.1@example.test>', reference: 'CR-7KQ2M9XW4T' },
+      { messageId: '<decision-info-requested.CR-7KQ2M9XW4T.2@example.test>', reference: 'CR-7KQ2M9XW4T' },
+    ]);
+  });
+
+  it('knows a reply to a staff answer from triage, which names no request', () => {
+    expect(ourMessageIds(['<triage-reply.T12.1@example.test>'], 'example.test')).toEqual([{ messageId: '<triage-reply.T12.1@example.test>', reference: null }]);
+  });
+
+  test.each([
+    ['another domain', '<acknowledgement.CR-7KQ2M9XW4T.1@example.test.evil.example>'],
+    ['another system of our domain', '<bill-202611-58812@example.test>'],
+    ['a look-alike without a sequence number', '<acknowledgement.CR-7KQ2M9XW4T@example.test>'],
+  ])('ignores %s', (_case, messageId) => {
+    expect(ourMessageIds([messageId], 'example.test')).toEqual([]);
   });
 });

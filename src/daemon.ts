@@ -49,6 +49,11 @@ export async function runDaemon(app: App, log: Logger): Promise<void> {
     ...(app.config.accountWebhook ? [cron.schedule(schedules.webhook, handoff, { name: 'handoff', timezone: timeZone })] : []),
   ];
   log.info('daemon_started', { schedules, pid: process.pid });
+  if (app.config.intake.trustedAuthservId === '') {
+    log.warn('sender_check_disabled', {
+      advice: 'TRUSTED_AUTHSERV_ID is not set: no sender can be verified, so no customer follow-up changes a request until staff look at it',
+    });
+  }
   void intake();
 
   return new Promise((resolve) => {

@@ -150,7 +150,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       })),
       text: item.ownText || item.bodyText,
       bodyText: item.bodyText,
-      showsQuote: item.ownText !== '' && item.ownText !== item.bodyText,
+      showsQuote: item.ownText.trim() !== '' && item.ownText.trim() !== item.bodyText.trim(),
       version: item.version,
       form: options.form ?? { message: '', reason: '', openReply: false, openDismiss: false },
       events: item.events.map((event) => {

@@ -13,7 +13,7 @@ import { startConsole, type RunningConsole } from '../../src/console/start-conso
 import { createLogger } from '../../src/log';
 import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
-import { deliverAll, FIXTURE, recordCrafted } from './support/console-harness';
+import { deliverAll, deliverToTriage, FIXTURE, recordCrafted } from './support/console-harness';
 import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
 
 jest.setTimeout(40_000);
@@ -30,6 +30,9 @@ let adminPassword: string;
 let references: Record<string, string>;
 let scriptReference: string;
 let craftedReference: string;
+let unsorted: Record<string, number>;
+const QUESTION = 'r6a-21-zh-qq-triage-how-to-cancel-question-in-subject-and-body';
+const VAGUE = 'r6a-25-en-iphone-triage-vague-please-help-with-my-account-single-part-qp';
 const contexts: BrowserContext[] = [];
 const dialogs: string[] = [];
 const cspViolations: string[] = [];
@@ -45,6 +48,7 @@ beforeAll(async () => {
     Object.assign(references, await deliverAll(harness, [fixture]));
     harness.clock.advance(7 * 60 * 60 * 1000 + 13 * 60_000);
   }
+  unsorted = await deliverToTriage(harness, [QUESTION, VAGUE]);
   harness.deliverRaw('script.eml', mailCarryingScript());
   await harness.app.drainInbox();
   scriptReference = harness.app.queue.listRequests().find((request) => request.email === 'eve@example.org')!.reference;
@@ -266,4 +270,27 @@ it('never runs script that arrived in a mail’s fields or file names', async ()
   expect(await page.locator('script, tbody img').count()).toBe(0);
   expect(await page.textContent('.queue-table')).toContain('<img src=x onerror=alert(5)>');
   await new Promise((resolve) => setTimeout(resolve, 200));
+});
+
+it('shows unsorted mail in its own tab, promotes a question to a request and dismisses an unclear mail', async () => {
+  const page = await signedIn();
+  await Promise.all([page.waitForURL(`${web.url}/triage`), page.click('a.tab-triage')]);
+  expect(await page.textContent('a.tab-triage .tab-count')).toBe('2');
+  await page.screenshot({ path: join(SCREENSHOTS, 'triage.png') });
+
+  await Promise.all([page.waitForURL(`${web.url}/triage/${unsorted[QUESTION]}`), page.click(`a.ref[href="/triage/${unsorted[QUESTION]}"]`)]);
+  expect(await page.textContent('.evidence')).toContain('Asks a question');
+  await page.screenshot({ path: join(SCREENSHOTS, 'triage-item.png'), fullPage: true });
+  await Promise.all([page.waitForURL(/\/requests\/CR-[A-Z0-9]+\?promoted=/), page.click('button:has-text("Promote to a request")')]);
+  expect(await page.textContent('.notice')).toContain(`Promoted from unsorted mail ${unsorted[QUESTION]}.`);
+  const reference = /\/requests\/(CR-[A-Z0-9]+)/.exec(page.url())![1];
+  expect(harness.app.queue.findRequest(reference)!.email).toBe(harness.app.triage.find(unsorted[QUESTION])!.from);
+
+  await page.goto(`${web.url}/triage/${unsorted[VAGUE]}`);
+  await page.click('summary:has-text("Dismiss…")');
+  await page.fill('#dismiss-reason', 'not about an account here');
+  await Promise.all([page.waitForURL(`${web.url}/triage/${unsorted[VAGUE]}?done=dismiss`), page.click('button:has-text("Dismiss")')]);
+  expect(await page.textContent('.notice-ok')).toContain('Dismissed.');
+  expect(await page.textContent('a.tab-triage .tab-count')).toBe('0');
+  expect(harness.app.triage.find(unsorted[VAGUE])).toMatchObject({ status: 'dismissed', settledBy: 'admin' });
 });

@@ -171,6 +171,44 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
     expect(updated.events.find((event) => event.type === 'reply_received')!.detail).toMatchObject({ verified: false });
   });
 
+  /** A mail from someone else answering our acknowledgement: only its headers name the request. */
+  async function answerFromAnotherSender(body: string) {
+    harness.deliver(NEEDS_ID);
+    await cycle(harness);
+    const [request] = harness.app.queue.listRequests();
+    const [ack] = await outgoing(harness);
+    harness.deliverRaw(
+      'someone-else.eml',
+      [
+        'Authentication-Results: mx.example.test; dkim=pass header.d=example.org; dmarc=pass header.from=example.org',
+        'From: Mallory <mallory@example.org>',
+        'To: support@example.test',
+        'Subject: Re: hello',
+        'Message-ID: <someone-else@example.org>',
+        `In-Reply-To: ${ack.messageId}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        body,
+        '',
+      ].join('\r\n'),
+    );
+    const summary = await cycle(harness);
+    return { request, summary, updated: harness.app.queue.findRequest(request.reference)! };
+  }
+
+  it('does not let another sender join a request by answering its mail: without evidence of its own, the mail waits in triage', async () => {
+    const { request, summary, updated } = await answerFromAnotherSender('Please send me everything you have on this account.');
+    expect(summary).toMatchObject({ triaged: 1, threaded: 0, queued: 0, sent: 0 });
+    expect(updated.messages).toHaveLength(request.messages.length);
+    expect(harness.app.triage.list().map((item) => item.from)).toEqual(['mallory@example.org']);
+  });
+
+  it('makes a mail from another sender that asks to close an account a request of its own', async () => {
+    const { request, summary } = await answerFromAnotherSender('Please close my account. Username: mallory_99');
+    expect(summary).toMatchObject({ queued: 1, threaded: 0 });
+    expect(harness.app.queue.listRequests().map((candidate) => candidate.email).sort()).toEqual([request.email, 'mallory@example.org'].sort());
+  });
+
   it('quarantines a message that keeps failing after bounded attempts, without blocking the next one', async () => {
     harness.app.close();
     const brokenVault: Vault = {

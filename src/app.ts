@@ -82,8 +82,8 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone };
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);
-  const handoffs = new HandoffStore(db, clock, events);
-  const decisions = new DecisionStore(db, clock, queue, outbox, events, staff, handoffs);
+  const handoffs = new HandoffStore(db, clock, events, queue);
+  const decisions = new DecisionStore(db, clock, queue, events, staff, handoffs);
   const { accountWebhook } = config;
 
   return {

@@ -29,6 +29,9 @@ const USAGE = `usage: cancel-desk <command>
   queue reject <reference> --by STAFF --reason TEXT
   queue request-info <reference> --by STAFF --message TEXT
                                     decide a pending_review request; the customer's mail is queued
+  queue close <reference> --by STAFF [--note TEXT]
+                                    record that the account system closed an approved account;
+                                    the closure confirmation is mailed
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
   triage list [--json]              unsorted mail: human mail that is not confidently a request, oldest first
@@ -41,8 +44,9 @@ const USAGE = `usage: cancel-desk <command>
   staff list
   staff disable <name>
   accounts import <file.csv>        the account directory: username,email,registration_date,status
-  export --status approved [--since YYYY-MM-DD] --format csv|json
-                                    approved requests, for an account system without the webhook
+  export --status approved [--since YYYY-MM-DD] --format csv|json [--mark-handed-off --by STAFF]
+                                    approved requests, for an account system without the webhook;
+                                    --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether a receipt PDF is genuine
 
 Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
@@ -70,6 +74,7 @@ const commands: Record<string, Command> = {
     approve: decisionCommand('note', (by, note) => ({ kind: 'approve', by, note: note ?? null })),
     reject: decisionCommand('reason', (by, reason) => reason !== undefined && { kind: 'reject', by, reason }),
     'request-info': decisionCommand('message', (by, message) => message !== undefined && { kind: 'request_info', by, message }),
+    close: decisionCommand('note', (by, note) => ({ kind: 'close', by, note: note ?? null })),
     document: queueDocumentCommand,
   }),
   triage: subcommands('triage', triageCommands),
@@ -208,12 +213,24 @@ async function accountsImportCommand(args: string[], config: Config): Promise<nu
 }
 
 async function exportCommand(args: string[], config: Config): Promise<number> {
-  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' } } });
+  const { values } = parseCommandLine({
+    args,
+    options: { status: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, 'mark-handed-off': { type: 'boolean' }, by: { type: 'string' } },
+  });
   if (values.status !== 'approved') throw new UsageError('export: --status approved is required (only approved requests are exported)');
   if (!(EXPORT_FORMATS as readonly (string | undefined)[]).includes(values.format)) throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (values.since !== undefined && !isCalendarDay(values.since)) throw new UsageError('export: --since must be a day, YYYY-MM-DD');
+  if (values['mark-handed-off'] && values.by === undefined) throw new UsageError('export: --mark-handed-off records who handed the accounts over: add --by STAFF');
   return withApp(config, async (app) => {
-    process.stdout.write(formatApproved(app.approvedRequests(values.since ?? null), values.format as ExportFormat));
+    const approved = app.approvedRequests(values.since ?? null);
+    process.stdout.write(formatApproved(approved, values.format as ExportFormat));
+    if (!values['mark-handed-off']) return 0;
+    // Handed to the account system by hand: recorded as closed, and only now is each customer told.
+    for (const { reference } of approved) {
+      const outcome = app.review.decide(reference, { kind: 'close', by: values.by!, note: 'handed off by export', via: 'export' });
+      if (!outcome.ok) return refuse(outcome.message);
+    }
+    process.stderr.write(`cancel-desk: ${approved.length} exported ${approved.length === 1 ? 'request is' : 'requests are'} now closed; their customers' closure confirmations are queued\n`);
     return 0;
   });
 }

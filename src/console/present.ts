@@ -3,12 +3,13 @@ import type { EvidenceSignal, RequestProblem } from '../intake/intake-result';
 import type { RequestStatus } from '../queue/request-status';
 import type { PreCheck, PreCheckName } from '../review/review-service';
 
-export const STATUSES: readonly RequestStatus[] = ['pending_review', 'needs_info', 'approved', 'rejected'];
+export const STATUSES: readonly RequestStatus[] = ['pending_review', 'needs_info', 'approved', 'closed', 'rejected'];
 
 export const STATUS_LABELS: Record<RequestStatus, string> = {
   pending_review: 'Pending review',
   needs_info: 'Needs info',
   approved: 'Approved',
+  closed: 'Closed',
   rejected: 'Rejected',
 };
 

@@ -24,7 +24,7 @@ type Form = Record<string, unknown>;
 
 const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
 
-type Action = 'approve' | 'reject' | 'request-info';
+type Action = 'approve' | 'reject' | 'request-info' | 'close';
 
 const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   not_found: { status: 404, title: 'No such request.' },
@@ -35,9 +35,10 @@ const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
 };
 
 const DONE: Record<Action, string> = {
-  approve: 'Approved. The confirmation mail to the customer is queued.',
+  approve: 'Approved. The customer is told the closure is under way; record the closure once the account system confirms it.',
   reject: 'Rejected. The mail with your reason to the customer is queued.',
   'request-info': 'Information requested. The mail to the customer is queued; the request waits for their reply.',
+  close: 'Recorded as closed. The closure confirmation to the customer is queued.',
 };
 
 /** The queue, one request, decisions and ID documents. Every route here is for signed-in staff only (see the auth hook). */
@@ -116,7 +117,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     return showRequest(request, reply, 200, found, { done, viewing, promoted });
   });
 
-  for (const action of ['approve', 'reject', 'request-info'] as const) {
+  for (const action of ['approve', 'reject', 'request-info', 'close'] as const) {
     app.post(`/requests/:reference/${action}`, async (request, reply) => {
       const { reference } = request.params as { reference: string };
       const form = (request.body ?? {}) as Form;
@@ -128,9 +129,11 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       const decision: Decision =
         action === 'approve'
           ? { kind: 'approve', by, note: text('note') || null }
-          : action === 'reject'
-            ? { kind: 'reject', by, reason: text('reason') }
-            : { kind: 'request_info', by, message: text('message') };
+          : action === 'close'
+            ? { kind: 'close', by, note: text('note') || null }
+            : action === 'reject'
+              ? { kind: 'reject', by, reason: text('reason') }
+              : { kind: 'request_info', by, message: text('message') };
       const outcome =
         version === null
           ? ({ ok: false, reason: 'decided_concurrently', message: 'The form did not say which version of the request it was for. Reload the page and decide again.' } as const)
@@ -267,6 +270,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       })),
       hasFollowUps: cancellation.messages.length > 1,
       decidable: cancellation.status === 'pending_review',
+      closable: cancellation.status === 'approved',
+      closed: cancellation.closedAt ? { at: formatTime(cancellation.closedAt, timeZone), by: cancellation.closedBy } : null,
       decidedText:
         cancellation.status === 'needs_info'
           ? 'Waiting for the customer to send what is missing; the request comes back for review once it is complete.'

@@ -6,7 +6,7 @@ export const MISSING_ITEMS = ['username', 'registration_date', 'reason', 'id_doc
 export type MissingItem = (typeof MISSING_ITEMS)[number];
 
 export const RECEIPT_KINDS = ['acknowledgement', 'confirmation'] as const;
-/** `confirmation` is the account-closure confirmation sent once a request is approved. */
+/** `confirmation` is the account-closure confirmation, sent only once the account system confirmed the closure. */
 export type ReceiptKind = (typeof RECEIPT_KINDS)[number];
 
 export interface ReceiptFacts {
@@ -28,6 +28,8 @@ export interface ReceiptFacts {
   missing: MissingItem[];
   /** ISO 8601. */
   issuedAt: string;
+  /** ISO 8601: when the account was closed; only on a closure confirmation. */
+  closedAt?: string;
 }
 
 /** Name of the JSON file attached to every receipt PDF: `{ facts, verificationCode }`. */
@@ -57,5 +59,7 @@ export function receiptFields(facts: ReceiptFacts): ReceiptFacts {
     idDocuments: facts.idDocuments.map(({ filename, sha256 }) => ({ filename, sha256 })),
     missing: [...facts.missing],
     issuedAt: facts.issuedAt,
+    // Absent, not null, on every other receipt: receipts issued before closures were dated verify as they did.
+    ...(facts.closedAt !== undefined ? { closedAt: facts.closedAt } : {}),
   };
 }

@@ -50,8 +50,8 @@ export async function renderReceiptPdf(
   key: Buffer,
   wording: ReceiptWording,
 ): Promise<Uint8Array> {
-  if (facts.kind === 'confirmation' && facts.status !== 'approved') {
-    throw new Error(`a closure confirmation needs status approved, not ${facts.status}`);
+  if (facts.kind === 'confirmation' && (facts.status !== 'closed' || facts.closedAt === undefined)) {
+    throw new Error(`a closure confirmation needs status closed and the time of closing, not ${facts.status}`);
   }
   const code = verificationCode(facts, key);
   const issuedAt = new Date(facts.issuedAt);
@@ -107,6 +107,7 @@ export async function renderReceiptPdf(
 
   row(wording.labels.receivedAt, [when(facts.receivedAt)]);
   row(wording.labels.status, [wording.status[facts.status]]);
+  if (facts.closedAt !== undefined) row(wording.labels.closedAt, [when(facts.closedAt)]);
   row(wording.labels.sender, [asText(facts.sender)]);
   row(wording.labels.username, [
     facts.username === null ? wording.values.notProvided : maskUsername(asText(facts.username)),

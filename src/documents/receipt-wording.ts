@@ -37,12 +37,13 @@ const receiptWordingSchema = z.strictObject({
     idDocuments: text(),
     missing: text(),
     issuedAt: text(),
+    closedAt: text(),
   }),
   sections: z.strictObject({ nextSteps: text(), checklist: text(), verification: text() }),
   status: z.record(z.enum(REQUEST_STATUSES), text()),
   missingItems: z.record(z.enum(MISSING_ITEMS), text()),
   /** One per status for an acknowledgement; `closed` for a confirmation. */
-  nextSteps: z.record(z.enum([...REQUEST_STATUSES, 'closed']), text('reference')),
+  nextSteps: z.record(z.enum(REQUEST_STATUSES), text('reference')),
   checklist: perKind(z.array(text()).min(1)),
   values: z.strictObject({
     notProvided: text(),

@@ -27,7 +27,9 @@ type RequestPurpose = Exclude<MailPurpose, 'triage-reply'>;
 /** Each request mail's template in `templates/mail/`, and the receipt PDF it carries, if any. */
 const PURPOSES: Record<RequestPurpose, { template: (request: RequestMailPayload['request']) => string; receipt: ReceiptKind | null }> = {
   acknowledgement: { template: (request) => (request.status === 'needs_info' ? 'acknowledgement-needs-info' : 'acknowledgement'), receipt: 'acknowledgement' },
-  'decision-approved': { template: () => 'decision-approved', receipt: 'confirmation' },
+  // Approved is not closed: the confirmation PDF goes out only once the account system confirmed.
+  'decision-approved': { template: () => 'decision-approved', receipt: null },
+  'decision-closed': { template: () => 'decision-closed', receipt: 'confirmation' },
   'decision-rejected': { template: () => 'decision-rejected', receipt: null },
   'decision-info-requested': { template: () => 'decision-info-requested', receipt: null },
 };
@@ -108,6 +110,7 @@ function receiptFacts(kind: ReceiptKind, payload: RequestMailPayload, missing: M
     idDocuments: request.idDocuments.filter((document) => document.counted !== false).map(({ filename, sha256 }) => ({ filename, sha256 })),
     missing,
     issuedAt: queuedAt,
+    ...(kind === 'confirmation' && request.closedAt ? { closedAt: request.closedAt } : {}),
   };
 }
 

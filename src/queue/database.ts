@@ -18,12 +18,26 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
+/**
+ * A migration may rebuild a table that others reference (SQLite changes a constraint only that
+ * way), so foreign keys are off while it runs and checked before it commits: a migration that
+ * would leave a dangling reference rolls back.
+ */
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of migrations.filter((candidate) => candidate.version > current)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+  const pending = migrations.filter((candidate) => candidate.version > current);
+  if (pending.length === 0) return;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        const dangling = db.pragma('foreign_key_check') as unknown[];
+        if (dangling.length > 0) throw new Error(`migration ${migration.name} would leave ${dangling.length} dangling references`);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { Db } from './database';
 import type { ApprovedRequest, HandoffStore } from './handoffs';
 import type { EventLog } from './event-log';
-import type { MailPurpose, OutboxStore } from './outbox-store';
+import type { MailPurpose } from './outbox-store';
 import type { RequestQueue } from './request-queue';
 import { DECIDABLE_STATUS, type RequestStatus } from './request-status';
 import type { StaffStore } from './staff';
@@ -49,7 +49,6 @@ export class DecisionStore {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly queue: RequestQueue,
-    private readonly outbox: OutboxStore,
     private readonly events: EventLog,
     private readonly staff: StaffStore,
     private readonly handoffs: HandoffStore,
@@ -74,8 +73,22 @@ export class DecisionStore {
         return { ok: false, conflict: row.version === version ? 'not_decidable' : 'changed', current };
       }
       this.events.append({ requestId: row.id }, by, change.event.type, change.event.detail);
-      this.queue.enqueueMail(row.id, change.mail.purpose, row.message_id, this.thread(row), change.mail.note);
+      this.queue.enqueueMail(row.id, change.mail.purpose, row.message_id, this.queue.threadOf(row.id), change.mail.note);
       if (change.handOff) this.handoffs.create(row.id, { reference: change.reference, username: row.username, email: row.email, decidedBy: by, decidedAt: now });
+      return { ok: true, decidedBy: by };
+    }).immediate();
+  }
+
+  /** Staff record that the account system closed an approved account (it has no webhook, or confirmed by other means). */
+  close(reference: string, byName: string, via: 'staff' | 'export', note: string | null, expectedVersion?: number): DecisionResult {
+    return this.db.transaction((): DecisionResult => {
+      const by = this.staff.enabledName(byName);
+      if (by === null) return { ok: false, conflict: 'unknown_staff' };
+      const row = this.db.prepare('SELECT id, status, version, decided_by, decided_at FROM requests WHERE reference = ?').get(reference) as DecidingRow | undefined;
+      if (!row) return { ok: false, conflict: 'not_found' };
+      const current = { status: row.status, version: row.version, decidedBy: row.decided_by, decidedAt: row.decided_at };
+      if (expectedVersion !== undefined && expectedVersion !== row.version) return { ok: false, conflict: 'changed', current };
+      if (!this.queue.closeApproved(row.id, by, via, note)) return { ok: false, conflict: 'not_decidable', current };
       return { ok: true, decidedBy: by };
     }).immediate();
   }
@@ -88,10 +101,5 @@ export class DecisionStore {
          FROM requests WHERE status = 'approved' ORDER BY decided_at, id`,
       )
       .all() as ApprovedRequest[];
-  }
-
-  /** The customer's mail and ours so far, so that the decision lands in the same thread. */
-  private thread(row: DecidingRow): string[] {
-    return [...(row.message_id ? [row.message_id] : []), ...this.outbox.messageIdsOf(row.id)];
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
 import type { EventLog } from './event-log';
+import type { RequestQueue } from './request-queue';
 
 /** What the account system is told about an approved request (the webhook body, and an export row). */
 export interface ApprovedRequest {
@@ -43,6 +44,7 @@ export class HandoffStore {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly events: EventLog,
+    private readonly queue: RequestQueue,
   ) {}
 
   /** Joins the caller's transaction: an approval and its hand-off commit together or not at all. */
@@ -68,6 +70,8 @@ export class HandoffStore {
       this.db.prepare('UPDATE account_handoffs SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), handoff.id);
       const { request_id } = this.db.prepare('SELECT request_id FROM account_handoffs WHERE id = ?').get(handoff.id) as { request_id: number };
       this.events.append({ requestId: request_id }, 'system', 'account_handoff_delivered', { attempts: handoff.attempts + 1 });
+      // The account system answered 2xx: it has closed the account, and only now is the customer told so.
+      this.queue.closeApproved(request_id, 'account-system', 'account_system');
     })();
   }
 

@@ -22,7 +22,7 @@ export interface TriageMailPayload {
 export type OutboxPayload = RequestMailPayload | TriageMailPayload;
 
 /** Why a mail is sent; each picks its template and attachment in compose-mail. */
-export type MailPurpose = 'acknowledgement' | 'decision-approved' | 'decision-rejected' | 'decision-info-requested' | 'triage-reply';
+export type MailPurpose = 'acknowledgement' | 'decision-approved' | 'decision-closed' | 'decision-rejected' | 'decision-info-requested' | 'triage-reply';
 
 export interface OutboxMessage {
   id: number;

@@ -18,6 +18,8 @@ export function requestJson(request: CancellationRequest, handoff: HandoffState 
     subject: request.subject,
     receivedAt: request.receivedAt,
     updatedAt: request.updatedAt,
+    closedAt: request.closedAt,
+    closedBy: request.closedBy,
     evidence: request.evidence,
     fieldDoubts: request.fieldDoubts,
     idDocuments: request.idDocuments.map(({ vaultId: _vaultId, ...metadata }) => metadata),

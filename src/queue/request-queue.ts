@@ -57,6 +57,11 @@ export interface CancellationRequest {
   receivedAt: string;
   updatedAt: string;
   version: number;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  /** When the account system confirmed the closure (or staff recorded it), and who. */
+  closedAt: string | null;
+  closedBy: string | null;
   /** What intake weighed when it took the first mail for a request. */
   evidence: Evidence[];
   /** Fields intake was unsure of, for staff to look at first. */
@@ -122,6 +127,10 @@ interface RequestRow {
   received_at: string;
   updated_at: string;
   version: number;
+  decided_by: string | null;
+  decided_at: string | null;
+  closed_by: string | null;
+  closed_at: string | null;
   evidence: string;
   field_doubts: string;
 }
@@ -283,6 +292,29 @@ export class RequestQueue {
     });
   }
 
+  /**
+   * Joins the caller's transaction: an approved request becomes closed — the account system confirmed
+   * it, or staff recorded that it did — and only now the customer is told, with the closure
+   * confirmation. False when the request is not approved (not yet, or not any more).
+   */
+  closeApproved(requestId: number, actor: string, via: 'account_system' | 'staff' | 'export', note: string | null = null): boolean {
+    const now = this.now();
+    const { changes } = this.db
+      .prepare("UPDATE requests SET status = 'closed', closed_by = ?, closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'approved'")
+      .run(actor, now, now, requestId);
+    if (changes === 0) return false;
+    this.events.append({ requestId }, actor, 'closed', { via, ...(note ? { note } : {}) });
+    const messageId = this.db.prepare('SELECT message_id FROM requests WHERE id = ?').pluck().get(requestId) as string | null;
+    this.enqueueMail(requestId, 'decision-closed', messageId, this.threadOf(requestId), null);
+    return true;
+  }
+
+  /** The customer's first mail and ours so far, so that a new mail of ours lands in the same thread. */
+  threadOf(requestId: number): string[] {
+    const first = this.db.prepare('SELECT message_id FROM requests WHERE id = ?').pluck().get(requestId) as string | null;
+    return [...(first ? [first] : []), ...this.outbox.messageIdsOf(requestId)];
+  }
+
   /** A reply names its request by reference or answers one of our mails; either way only the request's own sender continues it. */
   private threadTarget(reference: string | null, repliesTo: string[], sender: string): RequestRow | null {
     if (reference !== null) {
@@ -440,6 +472,10 @@ export class RequestQueue {
       receivedAt: row.received_at,
       updatedAt: row.updated_at,
       version: row.version,
+      decidedBy: row.decided_by,
+      decidedAt: row.decided_at,
+      closedAt: row.closed_at,
+      closedBy: row.closed_by,
       evidence: JSON.parse(row.evidence) as Evidence[],
       fieldDoubts: JSON.parse(row.field_doubts) as FieldDoubt[],
       idDocuments: documents.map(({ messageRow: _messageRow, ...document }) => document),

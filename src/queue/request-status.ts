@@ -1,6 +1,10 @@
 import type { RequestProblem } from '../intake/intake-result';
 
-export const REQUEST_STATUSES = ['needs_info', 'pending_review', 'approved', 'rejected'] as const;
+/**
+ * `approved`: staff approved, the account system has not confirmed yet. `closed`: the account system
+ * confirmed the closure (its webhook answered 2xx), or staff recorded that it did.
+ */
+export const REQUEST_STATUSES = ['needs_info', 'pending_review', 'approved', 'closed', 'rejected'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Not decided yet: waiting for staff or for the customer. */

@@ -73,7 +73,7 @@ export class ReviewStore {
 
   /** The whole queue's count per status, whatever a listing filters. */
   counts(): Record<RequestStatus, number> {
-    const counts: Record<RequestStatus, number> = { needs_info: 0, pending_review: 0, approved: 0, rejected: 0 };
+    const counts: Record<RequestStatus, number> = { needs_info: 0, pending_review: 0, approved: 0, closed: 0, rejected: 0 };
     for (const row of this.db.prepare('SELECT status, count(*) AS n FROM requests GROUP BY status').all() as { status: RequestStatus; n: number }[]) {
       counts[row.status] = row.n;
     }

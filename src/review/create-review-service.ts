@@ -25,9 +25,14 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
 
   return {
     decide(reference, decision, expectedVersion) {
-      const change = decisionChange(reference, decision, expectedVersion, deps.handOff);
-      if ('ok' in change) return change;
-      const result = deps.decisions.apply(change);
+      let result: DecisionResult;
+      if (decision.kind === 'close') {
+        result = deps.decisions.close(reference, decision.by, decision.via ?? 'staff', decision.note?.trim() || null, expectedVersion);
+      } else {
+        const change = decisionChange(reference, decision, expectedVersion, deps.handOff);
+        if ('ok' in change) return change;
+        result = deps.decisions.apply(change);
+      }
       if (!result.ok) return refusal(reference, decision, result);
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
@@ -73,7 +78,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
 }
 
 /** What a decision changes, or why it cannot be taken as given. */
-function decisionChange(reference: string, decision: Decision, expectedVersion: number | undefined, handOff: boolean): DecisionChange | DecisionOutcome {
+function decisionChange(reference: string, decision: Exclude<Decision, { kind: 'close' }>, expectedVersion: number | undefined, handOff: boolean): DecisionChange | DecisionOutcome {
   const common = { reference, by: decision.by, expectedVersion };
   switch (decision.kind) {
     case 'approve':
@@ -98,7 +103,7 @@ function decisionChange(reference: string, decision: Decision, expectedVersion: 
   }
 }
 
-const DONE: Record<Decision['kind'], string> = { approve: 'approved', reject: 'rejected', request_info: 'sent back for more information' };
+const DONE: Record<Decision['kind'], string> = { approve: 'approved', reject: 'rejected', request_info: 'sent back for more information', close: 'recorded as closed' };
 
 function refusal(reference: string, decision: Decision, result: Exclude<DecisionResult, { ok: true }>): DecisionOutcome {
   switch (result.conflict) {
@@ -118,6 +123,8 @@ function standing(state: DecisionState): string {
   const by = state.decidedBy === null ? '' : ` by ${state.decidedBy} at ${state.decidedAt}`;
   switch (state.status) {
     case 'approved':
+      return `it was already approved${by}, and waits for the account system to close the account`;
+    case 'closed':
     case 'rejected':
       return `it was already ${state.status}${by}`;
     case 'needs_info':

@@ -23,8 +23,9 @@ export function readHiddenLine(prompt: string): Promise<string | null> {
         else if (char >= ' ') typed += char;
       }
     };
-    output.write(prompt);
+    // Echo goes off before the prompt shows, so nothing typed after seeing it can echo.
     input.setRawMode(true);
+    output.write(prompt);
     input.setEncoding('utf8');
     input.on('data', onData);
     input.resume();

@@ -8,7 +8,9 @@ import type { RequestStatus } from '../queue/request-status';
 export type Decision =
   | { kind: 'approve'; by: string; note: string | null }
   | { kind: 'reject'; by: string; reason: string }
-  | { kind: 'request_info'; by: string; message: string };
+  | { kind: 'request_info'; by: string; message: string }
+  /** The account system closed the account (without a webhook to say so): approved → closed. */
+  | { kind: 'close'; by: string; note: string | null; via?: 'staff' | 'export' };
 
 export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_concurrently' | 'missing_text' | 'unknown_staff';
 

@@ -82,6 +82,7 @@ describe('export --status approved', () => {
     expect((await cli('export', '--status', 'approved')).code).toBe(2);
     expect((await cli('export', '--status', 'approved', '--format', 'xlsx')).code).toBe(2);
     expect((await cli('export', '--status', 'approved', '--format', 'csv', '--since', '2026-02-30')).code).toBe(2);
+    expect((await cli('export', '--status', 'approved', '--format', 'csv', '--mark-handed-off')).code).toBe(2);
   });
 });
 
@@ -91,3 +92,17 @@ it('queue show --json carries the hand-off state and the pre-checks', async () =
   expect(shown.checks.map((check: { name: string }) => check.name)).toEqual(['account_found', 'sender_matches_account', 'registration_date', 'sender_authentication', 'id_document']);
   expect(shown.needsCloserReview).toBe(false);
 });
+
+describe('export --mark-handed-off', () => {
+  it('records every exported request as closed by the named staff member, so the next export is empty', async () => {
+    const run = await cli('export', '--status', 'approved', '--format', 'json', '--mark-handed-off', '--by', 'alice');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveLength(2);
+    expect(run.stderr).toContain('2 exported requests are now closed');
+    const shown = JSON.parse((await cli('queue', 'show', ref[ZH_REQUEST], '--json')).stdout);
+    expect(shown).toMatchObject({ status: 'closed', closedBy: 'alice' });
+    expect(shown.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'closed', detail: { via: 'export', note: 'handed off by export' } }));
+    expect(JSON.parse((await cli('export', '--status', 'approved', '--format', 'json')).stdout)).toEqual([]);
+  });
+});
+

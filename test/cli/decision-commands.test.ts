@@ -39,7 +39,19 @@ describe('queue approve, reject and request-info', () => {
     await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'alice');
     const run = await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'bob');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^cancel-desk: ${ref[ZH_REQUEST]} cannot be approved: it was already approved by alice at \\S+\\n$`));
+    expect(run.stderr).toMatch(new RegExp(`^cancel-desk: ${ref[ZH_REQUEST]} cannot be approved: it was already approved by alice at \\S+, and waits for the account system to close the account\\n$`));
+  });
+
+  it('close is refused before approval', async () => {
+    expect(await cli('queue', 'close', ref[ASKED], '--by', 'alice')).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot be') });
+  });
+
+  it('close records that the account system closed an approved account, and queues the confirmation', async () => {
+    const run = await cli('queue', 'close', ref[ZH_REQUEST], '--by', 'bob', '--note', 'Closed in billing, ticket 4411.');
+    expect(run).toMatchObject({ code: 0, stdout: `${ref[ZH_REQUEST]} is now closed; the mail to the customer is queued\n` });
+    const request = await shown(ref[ZH_REQUEST]);
+    expect(request).toMatchObject({ status: 'closed', closedBy: 'bob', closedAt: expect.any(String) });
+    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'closed', detail: { via: 'staff', note: 'Closed in billing, ticket 4411.' } }));
   });
 
   it('reject needs --reason, and sends it', async () => {
@@ -85,7 +97,9 @@ describe('queue approve, reject and request-info', () => {
   it('poll sends the decision mails', async () => {
     expect((await cli('poll')).code).toBe(0);
     const decisions = readdirSync(join(dataDir, 'outgoing')).filter((name) => name.startsWith('decision-'));
-    expect(decisions).toEqual(expect.arrayContaining([`decision-approved.${ref[ZH_REQUEST]}.2@example.test.eml`, `decision-rejected.${ref[EN_REQUEST]}.2@example.test.eml`]));
+    expect(decisions).toEqual(
+      expect.arrayContaining([`decision-approved.${ref[ZH_REQUEST]}.2@example.test.eml`, `decision-closed.${ref[ZH_REQUEST]}.3@example.test.eml`, `decision-rejected.${ref[EN_REQUEST]}.2@example.test.eml`]),
+    );
   });
 });
 

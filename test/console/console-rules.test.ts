@@ -471,16 +471,28 @@ describe('decisions', () => {
     expect(approved.statusCode).toBe(303);
     expect(approved.headers.location).toBe(`/requests/${reference}?done=approve`);
     const after = await alice.get(String(approved.headers.location));
-    expect(after.body).toContain('Approved. The confirmation mail to the customer is queued.');
+    expect(after.body).toContain('Approved. The customer is told the closure is under way');
     expect(after.body).toContain('Next pending request:');
     expect(console_.harness.app.queue.findRequest(reference)!.status).toBe('approved');
 
-    expect(after.body).not.toContain('name="version"');
+    expect(after.body).not.toMatch(/action="[^"]*\/(approve|reject|request-info)"/);
+    expect(after.body).toContain(`action="/requests/${reference}/close"`);
     const current = String(console_.harness.app.queue.findRequest(reference)!.version);
     const again = await alice.post(`/requests/${reference}/reject`, { _csrf: alice.csrf!, version: current, reason: 'changed my mind' });
     expect(again.statusCode).toBe(409);
     expect(again.body).toMatch(/role="alert"/);
     expect(console_.harness.app.queue.findRequest(reference)!.status).toBe('approved');
+  });
+
+  it('records the closure of an approved account, and only then queues the confirmation', async () => {
+    const reference = console_.references[FIXTURE.image];
+    const closed = await decide(reference, 'close', { note: 'closed in billing' });
+    expect(closed.statusCode).toBe(303);
+    const after = await alice.get(String(closed.headers.location));
+    expect(after.body).toContain('Recorded as closed. The closure confirmation to the customer is queued.');
+    expect(after.body).toMatch(/Closed at [^<]+\(alice\)/);
+    expect(after.body).not.toContain(`action="/requests/${reference}/close"`);
+    expect(console_.harness.app.queue.findRequest(reference)).toMatchObject({ status: 'closed', closedBy: 'alice' });
   });
 
   it('rejects with a reason, and asks for the reason when it is missing', async () => {

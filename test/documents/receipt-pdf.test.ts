@@ -18,6 +18,9 @@ const englishFacts = sampleFacts({
   missing: ['registration_date', 'id_document'],
 });
 
+/** An acknowledgement has every label but the time of closing, which only a confirmation knows. */
+const acknowledgementLabels = (wording: ReceiptWording) => Object.entries(wording.labels).filter(([key]) => key !== 'closedAt').map(([, label]) => label);
+
 /** pdftotext puts line breaks wherever the receipt wraps; compare text without any white space. */
 const squash = (text: string) => text.replace(/\s+/g, '');
 
@@ -30,7 +33,7 @@ test('prints the reference, masked username, labels and reason of a Chinese rece
   expect(text).toContain('CR-7KQ2M9XD');
   expect(text).toContain('zh******88');
   expect(text).not.toContain('zhangwei88');
-  for (const label of [zh.documentTitle.acknowledgement, ...Object.values(zh.labels)]) expect(text).toContain(squash(label));
+  for (const label of [zh.documentTitle.acknowledgement, ...acknowledgementLabels(zh)]) expect(text).toContain(squash(label));
   expect(text).toContain(squash(facts.reason!));
   expect(text).toContain(zh.status.needs_info);
   expect(text).toContain(squash(zh.missingItems.registration_date));
@@ -45,7 +48,7 @@ test('prints the reference, masked username, labels and reason of an English rec
 
   expect(text).toContain('CR-7KQ2M9XD');
   expect(text).toContain('ri********42');
-  for (const label of [en.documentTitle.acknowledgement, ...Object.values(en.labels)]) expect(text).toContain(squash(label));
+  for (const label of [en.documentTitle.acknowledgement, ...acknowledgementLabels(en)]) expect(text).toContain(squash(label));
   expect(text).toContain(squash(englishFacts.reason!));
   expect(text).toContain(squash(en.missingItems.id_document));
   expect(text).toContain(squash('passport.pdf (SHA-256 abababababab…)'));
@@ -61,17 +64,22 @@ test('says "none" when no ID document came and "nothing" when nothing is missing
   expect(text).toContain(squash(`${zh.labels.username}${zh.values.notProvided}`));
 });
 
-test('a closure confirmation says the account is closed', async () => {
-  const facts = sampleFacts({ kind: 'confirmation', status: 'approved', missing: [] });
+test('a closure confirmation says the account is closed, and when', async () => {
+  const facts = sampleFacts({ kind: 'confirmation', status: 'closed', closedAt: '2026-11-28T02:30:00.000Z', missing: [] });
   const text = squash(pdfText(await renderReceiptPdf(facts, KEY, zh)));
 
   expect(text).toContain(zh.documentTitle.confirmation);
+  expect(text).toContain(squash(`${zh.labels.closedAt}2026-11-28 10:30（Asia/Shanghai，UTC+08:00）`));
   expect(text).toContain(squash(fillPlaceholders(zh.nextSteps.closed, { reference: facts.reference })));
   expect(text).not.toContain(zh.documentTitle.acknowledgement);
 });
 
-test('refuses a closure confirmation for a request that is not approved', async () => {
-  await expect(renderReceiptPdf(sampleFacts({ kind: 'confirmation', status: 'pending_review' }), KEY, zh)).rejects.toThrow(/approved/);
+test('refuses a closure confirmation for a request that is only approved, not closed', async () => {
+  await expect(renderReceiptPdf(sampleFacts({ kind: 'confirmation', status: 'approved' }), KEY, zh)).rejects.toThrow(/closed/);
+});
+
+test('refuses a closure confirmation that does not know when the account was closed', async () => {
+  await expect(renderReceiptPdf(sampleFacts({ kind: 'confirmation', status: 'closed' }), KEY, zh)).rejects.toThrow(/time of closing/);
 });
 
 test('wraps a 500-character Chinese reason and long file names inside the margins, onto further pages', async () => {

@@ -57,7 +57,19 @@ it('shows the delivery state on the request: pending with the last error, then d
   expect(handoff()).toEqual({ state: 'delivered', attempts: 2, lastError: null, nextAttemptAt: null, deliveredAt: harness.clock.now().toISOString() });
   const request = harness.app.queue.findRequest(reference)!;
   expect(requestJson(request, handoff()).handoff).toMatchObject({ state: 'delivered' });
-  expect(request.events.at(-1)).toMatchObject({ actor: 'system', type: 'account_handoff_delivered', detail: { attempts: 2 } });
+  expect(request.events).toContainEqual(expect.objectContaining({ actor: 'system', type: 'account_handoff_delivered', detail: { attempts: 2 } }));
+});
+
+it('closes the request when the account system answers 2xx, and only then queues the closure confirmation', async () => {
+  approve();
+  await harness.app.deliverHandoffs();
+  expect(harness.app.queue.findRequest(reference)!.status).toBe('approved');
+  expect(harness.app.queue.findRequest(reference)!.events.map((event) => event.detail?.purpose)).not.toContain('decision-closed');
+  harness.clock.advance(60_000);
+  await harness.app.deliverHandoffs();
+  const request = harness.app.queue.findRequest(reference)!;
+  expect(request).toMatchObject({ status: 'closed', closedBy: 'account-system', closedAt: harness.clock.now().toISOString() });
+  expect(request.events.map((event) => event.detail?.purpose)).toContain('decision-closed');
 });
 
 it('records why an unreachable account system failed', async () => {

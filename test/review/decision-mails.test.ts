@@ -36,22 +36,51 @@ async function decisionMail(reference: string, decision: Decision): Promise<Pars
 }
 
 describe('approval mail', () => {
-  it('in Chinese carries a closure confirmation PDF that names the reference and verifies as genuine', async () => {
+  it('in Chinese says the closure is under way and promises the confirmation, with no PDF yet', async () => {
     const mail = await decisionMail(zh, { kind: 'approve', by: 'alice', note: null });
     expect(mail.subject).toBe(`[${zh}] 您的账号注销申请已审核通过`);
-    expect(mail.text).toContain('账号现已注销');
-    expect(mail.attachments.map((attachment) => attachment.filename)).toEqual([`confirmation-${zh}.pdf`]);
-    const pdf = mail.attachments[0].content;
-    expect(pdfText(pdf)).toContain(zh);
-    const verdict = await verifyReceipt(pdf, harness.app.receiptKey);
-    expect(verdict).toMatchObject({ genuine: true, facts: { kind: 'confirmation', status: 'approved', reference: zh, language: 'zh', sender: '1827364509@qq.com' } });
+    expect(mail.text).toContain('您的账号正在办理注销');
+    expect(mail.text).not.toContain('账号现已注销');
+    expect(mail.attachments).toEqual([]);
   });
 
-  it('in English carries the confirmation in English', async () => {
+  it('in English says the closure is under way, never that the account is closed', async () => {
     const mail = await decisionMail(en, { kind: 'approve', by: 'alice', note: null });
     expect(mail.subject).toBe(`[${en}] Your account cancellation request has been approved`);
     expect(mail.to).toMatchObject({ value: [{ address: 'hannah.okafor.93@gmail.com' }] });
+    expect(mail.text).toContain('Your account is now being closed.');
+    expect(mail.text).not.toMatch(/has been closed|is closed/);
+    expect(mail.attachments).toEqual([]);
+  });
+});
+
+describe('closure confirmation mail', () => {
+  async function closedMail(reference: string) {
+    await decisionMail(reference, { kind: 'approve', by: 'alice', note: null });
+    smtp.received.length = 0;
+    harness.clock.advance(60 * 60 * 1000);
+    return decisionMail(reference, { kind: 'close', by: 'alice', note: 'closed in the billing system' });
+  }
+
+  it('in Chinese carries a confirmation PDF naming the reference and the time of closing, genuine', async () => {
+    const mail = await closedMail(zh);
+    expect(mail.subject).toBe(`[${zh}] 您的账号已注销`);
+    expect(mail.attachments.map((attachment) => attachment.filename)).toEqual([`confirmation-${zh}.pdf`]);
+    const pdf = mail.attachments[0].content;
+    expect(pdfText(pdf)).toContain(zh);
+    expect(pdfText(pdf)).toContain('注销时间');
+    const verdict = await verifyReceipt(pdf, harness.app.receiptKey);
+    expect(verdict).toMatchObject({ genuine: true, facts: { kind: 'confirmation', status: 'closed', closedAt: harness.clock.now().toISOString(), reference: zh, language: 'zh', sender: '1827364509@qq.com' } });
+  });
+
+  it('in English says the account is closed, with the confirmation in English', async () => {
+    const mail = await closedMail(en);
+    expect(mail.subject).toBe(`[${en}] Your account is closed`);
     expect(pdfText(mail.attachments[0].content)).toContain('Account closure confirmation');
+  });
+
+  it('is not possible before approval', () => {
+    expect(harness.app.review.decide(en, { kind: 'close', by: 'alice', note: null })).toMatchObject({ ok: false, reason: 'illegal_transition' });
   });
 });
 

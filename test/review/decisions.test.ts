@@ -167,7 +167,7 @@ describe('two staff members deciding at once', () => {
     expect(other.app.review.decide(reference, reject('bob'), seen)).toEqual({
       ok: false,
       reason: 'decided_concurrently',
-      message: `${reference} changed while you were looking at it: it was already approved by alice at ${decidedAt}`,
+      message: `${reference} changed while you were looking at it: it was already approved by alice at ${decidedAt}, and waits for the account system to close the account`,
     });
     expect(harness.app.queue.findRequest(reference)).toMatchObject({ status: 'approved', version: seen + 1 });
     expect(queuedMail()).toHaveLength(1);

@@ -24,7 +24,7 @@ describe('the queue listing', () => {
     const listing = harness.app.review.list(everything);
     expect(listing.items.map((item) => item.reference)).toEqual([zh, en, incomplete, forged, monthOnly]);
     expect(listing.total).toBe(5);
-    expect(listing.counts).toEqual({ needs_info: 1, pending_review: 3, approved: 1, rejected: 0 });
+    expect(listing.counts).toEqual({ needs_info: 1, pending_review: 3, approved: 1, closed: 0, rejected: 0 });
   });
 
   it('summarises each request with what the queue page shows', () => {

@@ -3,6 +3,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
+import { conversationCommands } from './cli/conversation-commands';
 import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -23,7 +24,8 @@ const USAGE = `usage: cancel-desk <command>
   serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
   poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
-  queue list [--status S] [--json]  queued requests, oldest first
+  queue list [--status S] [--unread] [--json]
+                                    queued requests, oldest first; --unread: with a customer mail not yet seen
   queue show <reference> [--json]   one request with its documents, pre-checks, hand-off and event log
   queue approve <reference> --by STAFF [--note TEXT]
   queue reject <reference> --by STAFF --reason TEXT
@@ -32,6 +34,10 @@ const USAGE = `usage: cancel-desk <command>
   queue close <reference> --by STAFF [--note TEXT]
                                     record that the account system closed an approved account;
                                     the closure confirmation is mailed
+  queue reply <reference> --by STAFF --message TEXT
+                                    mail the customer your own words, in the request's thread
+  queue note <reference> --by STAFF --text TEXT
+                                    add a note for colleagues to the conversation
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
   triage list [--json]              unsorted mail: human mail that is not confidently a request, oldest first
@@ -75,6 +81,7 @@ const commands: Record<string, Command> = {
     reject: decisionCommand('reason', (by, reason) => reason !== undefined && { kind: 'reject', by, reason }),
     'request-info': decisionCommand('message', (by, message) => message !== undefined && { kind: 'request_info', by, message }),
     close: decisionCommand('note', (by, note) => ({ kind: 'close', by, note: note ?? null })),
+    ...conversationCommands,
     document: queueDocumentCommand,
   }),
   triage: subcommands('triage', triageCommands),
@@ -85,12 +92,12 @@ const commands: Record<string, Command> = {
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
-  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, unread: { type: 'boolean' }, json: { type: 'boolean' } } });
   if (values.status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
     throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}`);
   }
   return withApp(config, async (app) => {
-    const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined });
+    const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined, unread: values.unread });
     if (values.json) process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
     else for (const request of requests) process.stdout.write(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`);
     return 0;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUndecided, type RequestStatus } from '../queue/request-status';
+import type { CancellationRequest, RequestMessage } from '../queue/request-queue';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
 import type { ConsoleContext } from './console-context';
 import {
@@ -25,6 +26,8 @@ type Form = Record<string, unknown>;
 const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
 
 type Action = 'approve' | 'reject' | 'request-info' | 'close';
+/** What a staff member just did, for the notice on the page they land on. */
+type Done = Action | 'reply' | 'note';
 
 const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   not_found: { status: 404, title: 'No such request.' },
@@ -34,12 +37,40 @@ const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   unknown_staff: { status: 403, title: 'Your account may not decide.' },
 };
 
-const DONE: Record<Action, string> = {
+const DONE: Record<Done, string> = {
   approve: 'Approved. The customer is told the closure is under way; record the closure once the account system confirms it.',
   reject: 'Rejected. The mail with your reason to the customer is queued.',
   'request-info': 'Information requested. The mail to the customer is queued; the request waits for their reply.',
   close: 'Recorded as closed. The closure confirmation to the customer is queued.',
+  reply: 'Your reply to the customer is queued; it goes out in the thread of the request.',
+  note: 'Your note is added to the conversation.',
 };
+
+const SPEAKER: Record<RequestMessage['direction'], string> = { in: 'Customer', out: 'Sent to the customer', note: 'Staff' };
+
+/**
+ * Every message of the request in time order: the customer's mails, ours, staff notes and decisions.
+ * Those that came after staff last looked are marked new.
+ */
+function conversation(request: CancellationRequest, timeZone: string) {
+  const messages = request.messages.map((message, index) => ({
+    direction: message.direction,
+    speaker: message.direction === 'note' && message.subject !== 'note' ? `${SPEAKER.note}: ${humanize(message.subject)}` : SPEAKER[message.direction],
+    at: formatTime(message.at, timeZone),
+    atIso: message.at,
+    from: message.from,
+    subject: message.direction === 'note' ? '' : message.subject,
+    text: message.text,
+    authentication: message.authentication,
+    unverified: message.applied === false,
+    isNew: message.direction === 'in' && request.unreadSince !== null && message.at >= request.unreadSince,
+    documents: message.documents.join(', '),
+    attachments: message.attachments.join(', '),
+    changes: Object.entries(message.changes).map(([field, change]) => ({ field: humanize(field), from: change?.from ?? '—', to: change?.to ?? '—' })),
+    latest: index === request.messages.length - 1,
+  }));
+  return { messages, count: messages.length, hasUnread: messages.some((message) => message.isNew) };
+}
 
 /** The queue, one request, decisions and ID documents. Every route here is for signed-in staff only (see the auth hook). */
 export function requestRoutes(app: FastifyInstance, context: ConsoleContext): void {
@@ -53,9 +84,10 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const statusParam = typeof query.status === 'string' ? query.status : null;
     const status = (STATUSES as string[]).includes(statusParam ?? '') ? (statusParam as RequestStatus) : statusParam === 'all' ? undefined : 'pending_review';
     const check = query.check === 'needs_closer_review' || query.check === 'clear' ? query.check : undefined;
+    const unread = query.unread === '1';
     const search = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const requestedPage = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
-    const filter: ReviewFilter = { status, check, search: search || undefined, page: requestedPage, pageSize };
+    const filter: ReviewFilter = { status, check, search: search || undefined, unread, page: requestedPage, pageSize };
     const listing = review.list(filter);
     const pages = Math.max(1, Math.ceil(listing.total / pageSize));
     const now = clock.now();
@@ -63,6 +95,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const link = (page: number) => {
       const params = new URLSearchParams({ status: status ?? 'all' });
       if (check) params.set('check', check);
+      if (unread) params.set('unread', '1');
       if (search) params.set('q', search);
       if (page > 1) params.set('page', String(page));
       return `/requests?${params.toString()}`;
@@ -73,7 +106,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       heading,
       search,
       totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, oldest first`,
-      filtered: Boolean(search || check || statusParam),
+      filtered: Boolean(search || check || unread || statusParam),
+      unread,
       statusOptions: [
         { value: 'all', label: 'Any status', selected: status === undefined },
         ...STATUSES.map((value) => ({ value, label: statusLabel(value), selected: value === status })),
@@ -91,6 +125,9 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           status: item.status,
           statusLabel: statusLabel(item.status),
           needsCloserReview: item.needsCloserReview,
+          unread: item.unreadSince !== null,
+          // A reply after the decision reopens nothing: it is only shown, so that someone reads it.
+          replyAfterDecision: item.unreadSince !== null && !isUndecided(item.status),
           email: item.email,
           username: item.username ?? '',
           receivedAt: item.receivedAt,
@@ -111,9 +148,11 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const query = request.query as Form;
     const found = REFERENCE.test(reference) ? review.review(reference) : null;
     if (!found) return notFound(request, reply);
-    const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Action) : null;
+    const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Done) : null;
     const viewing = typeof query.document === 'string' && /^[1-9]\d{0,3}$/.test(query.document) ? Number(query.document) : null;
     const promoted = typeof query.promoted === 'string' && /^[1-9]\d{0,9}$/.test(query.promoted) ? query.promoted : null;
+    // The page shows what was new before this visit; from now on the queue no longer marks it.
+    if (found.request.unreadSince !== null) review.markRead(reference);
     return showRequest(request, reply, 200, found, { done, viewing, promoted });
   });
 
@@ -158,6 +197,29 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     });
   }
 
+  for (const kind of ['reply', 'note'] as const) {
+    app.post(`/requests/:reference/${kind}`, async (request, reply) => {
+      const { reference } = request.params as { reference: string };
+      const form = (request.body ?? {}) as Form;
+      if (!sameSecret(form._csrf, csrfTokenFor(request.sessionToken!))) return refuseCsrf(context, request, reply);
+      if (!REFERENCE.test(reference)) return notFound(request, reply);
+      const field = kind === 'reply' ? 'message' : 'text';
+      const text = typeof form[field] === 'string' ? (form[field] as string).slice(0, 5000) : '';
+      const outcome = review.write(reference, { kind, by: request.staffName!, text });
+      if (outcome.ok) {
+        context.log.info('console_wrote', { reference, kind, staff: request.staffName });
+        return reply.redirect(`/requests/${reference}?done=${kind}#latest`, 303);
+      }
+      const current = review.review(reference);
+      if (!current) return notFound(request, reply);
+      const refusal = REFUSALS[outcome.reason] ?? { status: 409, title: 'Not sent.' };
+      return showRequest(request, reply, refusal.status, current, {
+        refusal: { title: refusal.title, message: outcome.message },
+        words: { reply: kind === 'reply' ? text : '', note: kind === 'note' ? text : '' },
+      });
+    });
+  }
+
   app.get('/requests/:reference/documents/:position', async (request, reply) => {
     const { reference, position } = request.params as { reference: string; position: string };
     if (!REFERENCE.test(reference) || !/^[1-9]\d{0,3}$/.test(position)) return notFound(request, reply);
@@ -183,11 +245,12 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     status: number,
     found: RequestReview,
     options: {
-      done?: Action | null;
+      done?: Done | null;
       viewing?: number | null;
       promoted?: string | null;
       refusal?: { title: string; message: string };
       form?: { note: string; reason: string; message: string; openReject: boolean; openInfo: boolean };
+      words?: { reply: string; note: string };
     },
   ): FastifyReply {
     const { request: cancellation, checks, needsCloserReview, bodyText, handoff } = found;
@@ -212,7 +275,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     }));
     const shown = documents.find((document) => document.viewing && document.inline);
     let next: { reference: string } | undefined;
-    if (options.done) next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
+    if (options.done && options.done !== 'reply' && options.done !== 'note') next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
 
     return context.sendPage(request, reply, status, 'request', reference, {
       reference,
@@ -258,17 +321,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       bodyText,
       hasEvidence: cancellation.evidence.length > 0,
       evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(entry.signal), detail: entry.detail })),
-      followUps: cancellation.messages.slice(1).map((message) => ({
-        at: formatTime(message.at, timeZone),
-        atIso: message.at,
-        from: message.from,
-        subject: message.subject,
-        text: message.text,
-        authentication: message.authentication,
-        unverified: message.applied === false,
-        documents: message.documents.join(', '),
-      })),
-      hasFollowUps: cancellation.messages.length > 1,
+      conversation: conversation(cancellation, timeZone),
+      words: options.words ?? { reply: '', note: '' },
       decidable: cancellation.status === 'pending_review',
       closable: cancellation.status === 'approved',
       closed: cancellation.closedAt ? { at: formatTime(cancellation.closedAt, timeZone), by: cancellation.closedBy } : null,

@@ -57,6 +57,17 @@ const NO_FIELDS: ExtractedFields = {
 
 const MACHINE_LOCAL_PART = /^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|noreply-.*|bounce[s]?|mail-daemon)$/i;
 
+/**
+ * A registration date cannot be later than the mail that states it: read dates against the day the
+ * mail says it was written when that is earlier than today, so a mail read later reads the same.
+ */
+function writtenOn(message: MailMessage, today: string): string {
+  const stated = new Date(message.headers.first('date') ?? '');
+  if (Number.isNaN(stated.getTime())) return today;
+  const day = stated.toISOString().slice(0, 10);
+  return day < today ? day : today;
+}
+
 const FIELD_LABEL_NAMES = { username: 'username', registrationDate: 'registration date', reason: 'reason' } as const;
 
 /**
@@ -81,7 +92,7 @@ export async function analyseMessage(raw: Buffer, policy: IntakePolicy, today: s
   const words = `${message.subject}\n${ownText}`;
 
   const human = machine === null && fullyParsed;
-  const fields = human ? extractFields(ownText, message.subject, today) : NO_FIELDS;
+  const fields = human ? extractFields(ownText, message.subject, writtenOn(message, today)) : NO_FIELDS;
   const documents = human ? findIdDocuments(message.attachments, message.html, policy.limits.maxAttachmentBytes) : [];
   const evidence: Evidence[] = machine ? [machine] : humanEvidence(message.subject, words, fields, documents, reference, repliesToUs);
   if (authentication === 'fail') evidence.push({ signal: 'sender_authentication_failed', detail: authenticationDetail(message, policy) });

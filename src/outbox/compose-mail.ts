@@ -24,9 +24,15 @@ const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
 
 type RequestPurpose = Exclude<MailPurpose, 'triage-reply'>;
 
-/** Each request mail's template in `templates/mail/`, and the receipt PDF it carries, if any. */
-const PURPOSES: Record<RequestPurpose, { template: (request: RequestMailPayload['request']) => string; receipt: ReceiptKind | null }> = {
+/**
+ * Each request mail's template in `templates/mail/`, the receipt PDF it carries, if any, and whether
+ * a machine wrote it (RFC 3834) or a person did (a staff member's own reply).
+ */
+const PURPOSES: Record<RequestPurpose, { template: (request: RequestMailPayload['request']) => string; receipt: ReceiptKind | null; automatic?: false }> = {
   acknowledgement: { template: (request) => (request.status === 'needs_info' ? 'acknowledgement-needs-info' : 'acknowledgement'), receipt: 'acknowledgement' },
+  // A follow-up that changed nothing recorded: a receipt would only repeat the last one.
+  'reply-received': { template: () => 'reply-received', receipt: null },
+  'staff-reply': { template: () => 'staff-reply', receipt: null, automatic: false },
   // Approved is not closed: the confirmation PDF goes out only once the account system confirmed.
   'decision-approved': { template: () => 'decision-approved', receipt: null },
   'decision-closed': { template: () => 'decision-closed', receipt: 'confirmation' },
@@ -49,6 +55,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
     missing: missing.map((item) => `- ${wording.missingItems[item]}`).join('\n'),
     reason: note ?? '',
     needed: asList(note ?? ''),
+    message: note ?? '',
   });
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
@@ -66,7 +73,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
     references: message.references,
     headers: {
       // RFC 3834: mark the reply as automatic so that well-behaved responders never answer it.
-      'Auto-Submitted': 'auto-replied',
+      ...(purpose.automatic === false ? {} : { 'Auto-Submitted': 'auto-replied' }),
       // Exchange and Outlook honour this and send no out-of-office reply to us.
       'X-Auto-Response-Suppress': 'All',
       'X-Cancel-Desk-Reference': request.reference,

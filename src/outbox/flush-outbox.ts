@@ -22,12 +22,16 @@ export interface FlushSummary {
  * again with the same Message-ID (at least once), never loses it.
  */
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
-  const { done, failed } = await workThroughDue<OutboxMessage>(
+  const { done, failed } = await workThroughDue<OutboxMessage, OutgoingMail>(
     {
       due: (limit) => deps.outbox.due(limit),
-      attempt: async (message) => deps.transport.send(await deps.compose(message)),
-      succeeded(message) {
-        deps.outbox.markSent(message);
+      async attempt(message) {
+        const mail = await deps.compose(message);
+        await deps.transport.send(mail);
+        return mail;
+      },
+      succeeded(message, mail) {
+        deps.outbox.markSent(message, { from: mail.from.address, subject: mail.subject, text: mail.text, attachments: mail.attachments.map((attachment) => attachment.filename) });
         deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
       },
       failed(message, error, retryAt) {

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
 
 /** Rows to hand to another system, each until it is accepted: outgoing mail, account hand-offs. */
-export interface DueWork<T extends { attempts: number }> {
+export interface DueWork<T extends { attempts: number }, R = void> {
   due(limit: number): T[];
-  /** Resolves once the other side has accepted the item. */
-  attempt(item: T): Promise<void>;
-  succeeded(item: T): void;
+  /** Resolves once the other side has accepted the item, with what was handed over. */
+  attempt(item: T): Promise<R>;
+  succeeded(item: T, handedOver: R): void;
   failed(item: T, error: Error, retryAt: Date): void;
 }
 
@@ -20,8 +20,8 @@ export function retryDelayMs(attempts: number): number {
  * Attempts every due item. One is marked done only after the other side accepted it: a crash in
  * between attempts it again (at least once), never loses it.
  */
-export async function workThroughDue<T extends { attempts: number }>(
-  work: DueWork<T>,
+export async function workThroughDue<T extends { attempts: number }, R = void>(
+  work: DueWork<T, R>,
   clock: Clock,
   shouldStop: () => boolean,
 ): Promise<{ done: number; failed: number }> {
@@ -29,15 +29,16 @@ export async function workThroughDue<T extends { attempts: number }>(
   for (let batch = work.due(BATCH); batch.length > 0 && summary.failed === 0; batch = work.due(BATCH)) {
     for (const item of batch) {
       if (shouldStop()) return summary;
+      let handedOver: R;
       try {
-        await work.attempt(item);
+        handedOver = await work.attempt(item);
       } catch (error) {
         work.failed(item, error as Error, new Date(clock.now().getTime() + retryDelayMs(item.attempts)));
         summary.failed++;
         // The other side is most likely down: the rest waits for the next run rather than timing out one by one.
         break;
       }
-      work.succeeded(item);
+      work.succeeded(item, handedOver);
       summary.done++;
     }
   }

@@ -14,6 +14,8 @@ export interface DecisionChange {
   to: Exclude<RequestStatus, 'pending_review'>;
   event: { type: string; detail: Record<string, unknown> };
   mail: { purpose: MailPurpose; note: string | null };
+  /** Staff's words with the decision (a note, a reason, the information asked for), for the conversation. */
+  words: string | null;
   /** The version the decider saw; without one, the version read in the transaction. */
   expectedVersion?: number;
   handOff: boolean;
@@ -73,6 +75,8 @@ export class DecisionStore {
         return { ok: false, conflict: row.version === version ? 'not_decidable' : 'changed', current };
       }
       this.events.append({ requestId: row.id }, by, change.event.type, change.event.detail);
+      this.queue.addNote(row.id, by, change.event.type, change.words ?? '');
+      this.queue.markRead(row.id);
       this.queue.enqueueMail(row.id, change.mail.purpose, row.message_id, this.queue.threadOf(row.id), change.mail.note);
       if (change.handOff) this.handoffs.create(row.id, { reference: change.reference, username: row.username, email: row.email, decidedBy: by, decidedAt: now });
       return { ok: true, decidedBy: by };
@@ -91,6 +95,34 @@ export class DecisionStore {
       if (!this.queue.closeApproved(row.id, by, via, note)) return { ok: false, conflict: 'not_decidable', current };
       return { ok: true, decidedBy: by };
     }).immediate();
+  }
+
+  /**
+   * A staff member's own words on a request, whatever its status: a reply mailed to the customer in
+   * the thread, or a note for colleagues. Either way staff have now seen the customer's mails.
+   */
+  write(reference: string, byName: string, kind: 'reply' | 'note', text: string): { ok: true; by: string } | { ok: false; conflict: 'unknown_staff' | 'not_found' } {
+    return this.db.transaction(() => {
+      const by = this.staff.enabledName(byName);
+      if (by === null) return { ok: false as const, conflict: 'unknown_staff' as const };
+      const row = this.db.prepare('SELECT id, message_id FROM requests WHERE reference = ?').get(reference) as Pick<DecidingRow, 'id' | 'message_id'> | undefined;
+      if (!row) return { ok: false as const, conflict: 'not_found' as const };
+      if (kind === 'reply') {
+        this.events.append({ requestId: row.id }, by, 'replied', { message: text });
+        this.queue.enqueueMail(row.id, 'staff-reply', row.message_id, this.queue.threadOf(row.id), text, by);
+      } else {
+        this.events.append({ requestId: row.id }, by, 'note_added', {});
+        this.queue.addNote(row.id, by, 'note', text);
+      }
+      this.queue.markRead(row.id);
+      return { ok: true as const, by };
+    }).immediate();
+  }
+
+  /** Staff opened the request: its customer mails are no longer unread. */
+  markRead(reference: string): void {
+    const id = this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number | undefined;
+    if (id !== undefined) this.queue.markRead(id);
   }
 
   /** Every approved request, in the order they were approved. */

@@ -7,8 +7,10 @@ import type { CancellationRequest } from './request-queue';
 /** What the outbox needs to render a mail about a request later, frozen at the moment it was queued. */
 export interface RequestMailPayload {
   request: Omit<CancellationRequest, 'events' | 'version'>;
-  /** Staff's words for decision mails (a rejection reason, the information asked for). */
+  /** Staff's words for decision mails (a rejection reason, the information asked for) and free replies. */
   note: string | null;
+  /** The staff member who wrote a free reply. */
+  by?: string;
   queuedAt: string;
 }
 
@@ -22,7 +24,23 @@ export interface TriageMailPayload {
 export type OutboxPayload = RequestMailPayload | TriageMailPayload;
 
 /** Why a mail is sent; each picks its template and attachment in compose-mail. */
-export type MailPurpose = 'acknowledgement' | 'decision-approved' | 'decision-closed' | 'decision-rejected' | 'decision-info-requested' | 'triage-reply';
+export type MailPurpose =
+  | 'acknowledgement'
+  | 'reply-received'
+  | 'staff-reply'
+  | 'decision-approved'
+  | 'decision-closed'
+  | 'decision-rejected'
+  | 'decision-info-requested'
+  | 'triage-reply';
+
+/** What the customer received, kept in the request's conversation once the server accepted it. */
+export interface SentCopy {
+  from: string;
+  subject: string;
+  text: string;
+  attachments: string[];
+}
 
 export interface OutboxMessage {
   id: number;
@@ -92,12 +110,20 @@ export class OutboxStore {
     }));
   }
 
-  markSent(message: OutboxMessage): void {
+  markSent(message: OutboxMessage, copy: SentCopy): void {
     this.db.transaction(() => {
       this.db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), message.id);
       const row = this.db.prepare('SELECT request_id, triage_id FROM outbox WHERE id = ?').get(message.id) as { request_id: number | null; triage_id: number | null };
       const owner: LogOwner = row.request_id !== null ? { requestId: row.request_id } : { triageId: row.triage_id! };
       this.events.append(owner, 'system', 'mail_sent', { purpose: message.purpose, messageId: message.messageId });
+      if (row.request_id === null) return;
+      const by = 'by' in message.payload ? (message.payload.by ?? null) : null;
+      this.db
+        .prepare(
+          `INSERT INTO request_messages (request_id, direction, at, sender, subject, text, message_id, outbox_id, attachments, actor)
+           VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(row.request_id, this.now(), copy.from, copy.subject, copy.text, message.messageId, message.id, JSON.stringify(copy.attachments), by);
     })();
   }
 

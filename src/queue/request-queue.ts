@@ -15,7 +15,7 @@ import type { Db } from './database';
 import type { EventLog } from './event-log';
 import { toStoredDocument, type DocumentRow, type IncomingMail, type SealedDocument, type StoredDocument } from './incoming-mail';
 import type { MailPurpose, OutboxStore } from './outbox-store';
-import { statusForProblems, type RequestStatus } from './request-status';
+import { isUndecided, statusForProblems, type RequestStatus } from './request-status';
 import type { TriageStore } from './triage-store';
 
 export type { StoredDocument } from './incoming-mail';
@@ -41,6 +41,10 @@ export interface RequestMessage {
   messageId: string | null;
   /** Positions (in the request's documents) of the documents this message carried. */
   documents: number[];
+  /** For our mails: the files attached (receipt PDFs). */
+  attachments: string[];
+  /** For a customer's follow-up: the fields it corrected, old → new. */
+  changes: Partial<Record<FieldName, { from: string | null; to: string | null }>>;
 }
 
 export interface CancellationRequest {
@@ -62,6 +66,8 @@ export interface CancellationRequest {
   /** When the account system confirmed the closure (or staff recorded it), and who. */
   closedAt: string | null;
   closedBy: string | null;
+  /** Since when a customer's mail waits unread by staff; null when staff have seen everything. */
+  unreadSince: string | null;
   /** What intake weighed when it took the first mail for a request. */
   evidence: Evidence[];
   /** Fields intake was unsure of, for staff to look at first. */
@@ -131,6 +137,7 @@ interface RequestRow {
   decided_at: string | null;
   closed_by: string | null;
   closed_at: string | null;
+  unread_since: string | null;
   evidence: string;
   field_doubts: string;
 }
@@ -145,6 +152,8 @@ interface MessageRow {
   sender_authentication: SenderAuthentication | null;
   message_id: string | null;
   applied: number | null;
+  attachments: string;
+  changes: string;
 }
 
 const FIELD_COLUMNS: Record<FieldName, 'username' | 'registration_date' | 'reason'> = { username: 'username', registrationDate: 'registration_date', reason: 'reason' };
@@ -198,7 +207,11 @@ export class RequestQueue {
       this.db
         .prepare('INSERT INTO handled_messages (message_key, handled_at, outcome, kind, reason, request_id) VALUES (?, ?, ?, ?, ?, ?)')
         .run(incoming.messageKey, this.now(), existing ? 'threaded' : 'queued', result.kind, result.problems.join(',') || 'complete', request.id);
-      if (existing && result.acknowledge) this.enqueueMail(request.id, 'acknowledgement', result.messageId, [...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])], null);
+      if (existing && result.acknowledge) {
+        // A new receipt only when what it records changed; otherwise a short note that the message was added.
+        const purpose = existing && 'factsChanged' in request && request.factsChanged ? 'acknowledgement' : 'reply-received';
+        this.enqueueMail(request.id, purpose, result.messageId, [...this.threadOf(request.id), ...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])], null);
+      }
       return { outcome: existing ? 'threaded' : 'queued', reference: request.reference, triageId: null, acknowledged: result.acknowledge };
     })();
   }
@@ -257,12 +270,11 @@ export class RequestQueue {
     return row ? this.toRequest(row) : null;
   }
 
-  listRequests(filter: { status?: RequestStatus } = {}): CancellationRequest[] {
-    const rows = (
-      filter.status
-        ? this.db.prepare('SELECT * FROM requests WHERE status = ? ORDER BY received_at, id').all(filter.status)
-        : this.db.prepare('SELECT * FROM requests ORDER BY received_at, id').all()
-    ) as RequestRow[];
+  /** Oldest first; `unread`: only those with a customer mail staff have not seen. */
+  listRequests(filter: { status?: RequestStatus; unread?: boolean } = {}): CancellationRequest[] {
+    const rows = this.db
+      .prepare('SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL) ORDER BY received_at, id')
+      .all({ status: filter.status ?? null, unread: filter.unread ? 1 : 0 }) as RequestRow[];
     return rows.map((row) => this.toRequest(row));
   }
 
@@ -281,14 +293,14 @@ export class RequestQueue {
   }
 
   /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
-  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null): void {
+  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null, by?: string): void {
     const { events: _events, version: _version, ...snapshot } = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);
     this.outbox.enqueue({ requestId }, snapshot.reference, {
       purpose,
       recipient: snapshot.email,
       inReplyTo,
       references,
-      payload: { request: snapshot, note, queuedAt: this.now() },
+      payload: { request: snapshot, note, queuedAt: this.now(), ...(by ? { by } : {}) },
     });
   }
 
@@ -304,6 +316,7 @@ export class RequestQueue {
       .run(actor, now, now, requestId);
     if (changes === 0) return false;
     this.events.append({ requestId }, actor, 'closed', { via, ...(note ? { note } : {}) });
+    this.addNote(requestId, actor, 'closed', note ?? '');
     const messageId = this.db.prepare('SELECT message_id FROM requests WHERE id = ?').pluck().get(requestId) as string | null;
     this.enqueueMail(requestId, 'decision-closed', messageId, this.threadOf(requestId), null);
     return true;
@@ -355,18 +368,9 @@ export class RequestQueue {
    * request's fields or documents: anyone can write a From line, so an unverified one is kept and
    * shown to staff, its documents sealed but not counted.
    */
-  private addReply(existing: RequestRow, incoming: IncomingMail): { id: number; reference: string } {
+  private addReply(existing: RequestRow, incoming: IncomingMail): { id: number; reference: string; factsChanged: boolean } {
     const { result } = incoming;
     const verified = result.senderAuthentication === 'pass';
-    const messageRow = this.insertMessage(existing.id, {
-      from: result.from!,
-      subject: result.subject,
-      text: incoming.ownText,
-      authentication: result.senderAuthentication,
-      messageId: result.messageId,
-      applied: verified,
-    });
-    this.insertDocuments(existing.id, messageRow, incoming.documents, verified);
     const before: RequestFields = { username: existing.username, registrationDate: existing.registration_date, reason: existing.reason };
     const fields: RequestFields = verified
       ? {
@@ -378,15 +382,27 @@ export class RequestQueue {
     const changed = Object.fromEntries(
       (Object.keys(FIELD_COLUMNS) as FieldName[]).filter((field) => fields[field] !== before[field]).map((field) => [field, { from: before[field], to: fields[field] }]),
     );
+    const messageRow = this.insertMessage(existing.id, {
+      from: result.from!,
+      subject: result.subject,
+      text: incoming.ownText,
+      authentication: result.senderAuthentication,
+      messageId: result.messageId,
+      applied: verified,
+      changes: changed,
+    });
+    this.insertDocuments(existing.id, messageRow, incoming.documents, verified);
     const dateWasAmbiguous = (verified && incoming.registrationDateAmbiguous) || existing.problems.includes('ambiguous_registration_date');
     const problems = requestProblems(fields, this.documentsOf(existing.id).filter((document) => document.counted), dateWasAmbiguous);
     const status = existing.status === 'needs_info' ? statusForProblems(problems) : existing.status;
+    // Staff see the mark until they open the request; a reply to a decided request reopens nothing, the mark is all it does.
     this.db
       .prepare(
-        `UPDATE requests SET username = ?, registration_date = ?, reason = ?, problems = ?, status = ?, updated_at = ?, version = version + 1
+        `UPDATE requests SET username = ?, registration_date = ?, reason = ?, problems = ?, status = ?, updated_at = ?, version = version + 1,
+           unread_since = coalesce(unread_since, ?)
          WHERE id = ?`,
       )
-      .run(fields.username, fields.registrationDate, fields.reason, JSON.stringify(problems), status, this.now(), existing.id);
+      .run(fields.username, fields.registrationDate, fields.reason, JSON.stringify(problems), status, this.now(), this.now(), existing.id);
     this.events.append({ requestId: existing.id }, 'intake', 'reply_received', {
       messageId: result.messageId,
       verified,
@@ -395,17 +411,33 @@ export class RequestQueue {
       ...(Object.keys(changed).length > 0 ? { changed } : {}),
       problems,
       ...(status !== existing.status ? { statusChanged: { from: existing.status, to: status } } : {}),
+      ...(isUndecided(existing.status) ? {} : { afterDecision: existing.status }),
     });
-    return { id: existing.id, reference: existing.reference };
+    const factsChanged = Object.keys(changed).length > 0 || (verified && incoming.documents.length > 0) || status !== existing.status;
+    return { id: existing.id, reference: existing.reference, factsChanged };
+  }
+
+  /** Joins the caller's transaction: a staff note or decision in the conversation. */
+  addNote(requestId: number, actor: string, subject: string, text: string): void {
+    this.db
+      .prepare("INSERT INTO request_messages (request_id, direction, at, sender, subject, text, actor) VALUES (?, 'note', ?, ?, ?, ?, ?)")
+      .run(requestId, this.now(), actor, subject, text, actor);
+  }
+
+  /** Joins the caller's transaction: staff have seen every customer mail on the request. */
+  markRead(requestId: number): void {
+    this.db.prepare('UPDATE requests SET unread_since = NULL WHERE id = ? AND unread_since IS NOT NULL').run(requestId);
   }
 
   private insertMessage(
     requestId: number,
-    message: { from: string; subject: string; text: string; authentication: SenderAuthentication; messageId: string | null; applied: boolean },
+    message: { from: string; subject: string; text: string; authentication: SenderAuthentication; messageId: string | null; applied: boolean; changes?: RequestMessage['changes'] },
   ): number {
     const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO request_messages (request_id, direction, at, sender, subject, text, sender_authentication, message_id, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(requestId, 'in', this.now(), message.from, message.subject, message.text, message.authentication, message.messageId, message.applied ? 1 : 0);
+      .prepare(
+        'INSERT INTO request_messages (request_id, direction, at, sender, subject, text, sender_authentication, message_id, applied, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(requestId, 'in', this.now(), message.from, message.subject, message.text, message.authentication, message.messageId, message.applied ? 1 : 0, JSON.stringify(message.changes ?? {}));
     return Number(lastInsertRowid);
   }
 
@@ -457,6 +489,8 @@ export class RequestQueue {
       applied: message.applied === null ? null : message.applied === 1,
       messageId: message.message_id,
       documents: documents.filter((document) => document.messageRow === message.id).map((document) => document.position),
+      attachments: JSON.parse(message.attachments) as string[],
+      changes: JSON.parse(message.changes) as RequestMessage['changes'],
     }));
     return {
       reference: row.reference,
@@ -476,6 +510,7 @@ export class RequestQueue {
       decidedAt: row.decided_at,
       closedAt: row.closed_at,
       closedBy: row.closed_by,
+      unreadSince: row.unread_since,
       evidence: JSON.parse(row.evidence) as Evidence[],
       fieldDoubts: JSON.parse(row.field_doubts) as FieldDoubt[],
       idDocuments: documents.map(({ messageRow: _messageRow, ...document }) => document),

@@ -13,6 +13,8 @@ export interface ListedRequest {
   registrationDate: string | null;
   senderAuthentication: SenderAuthentication;
   receivedAt: string;
+  /** Since when a customer's mail waits unread by staff. */
+  unreadSince: string | null;
   idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
   account: DirectoryAccount | null;
 }
@@ -25,6 +27,7 @@ interface ListedRow {
   registration_date: string | null;
   sender_authentication: SenderAuthentication;
   received_at: string;
+  unread_since: string | null;
   documents: string;
   account_username: string | null;
   account_email: string;
@@ -39,22 +42,26 @@ export class ReviewStore {
     private readonly events: EventLog,
   ) {}
 
-  /** Oldest first; `search` is a case-insensitive substring of the reference, the email or the username. */
-  listed(filter: { status?: RequestStatus; search?: string }): ListedRequest[] {
+  /**
+   * Oldest first; `search` is a case-insensitive substring of the reference, the email, the sender's
+   * display name or the username; `unread` keeps requests with a customer mail staff have not seen.
+   */
+  listed(filter: { status?: RequestStatus; search?: string; unread?: boolean }): ListedRequest[] {
     const rows = this.db
       .prepare(
         `SELECT requests.reference, requests.status, requests.email, requests.username, requests.registration_date,
-           requests.sender_authentication, requests.received_at,
+           requests.sender_authentication, requests.received_at, requests.unread_since,
            (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id) AS documents,
            accounts.username AS account_username, accounts.email AS account_email,
            accounts.registration_date AS account_registration_date, accounts.status AS account_status
          FROM requests LEFT JOIN accounts ON accounts.username = requests.username
          WHERE (@status IS NULL OR requests.status = @status)
+           AND (@unread = 0 OR requests.unread_since IS NOT NULL)
            AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
-                OR instr(lower(coalesce(requests.username, '')), @search))
+                OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search))
          ORDER BY requests.received_at, requests.id`,
       )
-      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null }) as ListedRow[];
+      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0 }) as ListedRow[];
     return rows.map((row) => ({
       reference: row.reference,
       status: row.status,
@@ -63,6 +70,7 @@ export class ReviewStore {
       registrationDate: row.registration_date,
       senderAuthentication: row.sender_authentication,
       receivedAt: row.received_at,
+      unreadSince: row.unread_since,
       idDocuments: (JSON.parse(row.documents) as { valid: number; problem: DocumentProblem | null }[]).map(({ valid, problem }) => ({ valid: valid === 1, problem })),
       account:
         row.account_username === null

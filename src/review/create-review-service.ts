@@ -37,6 +37,22 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
 
+    write(reference, words) {
+      const text = words.text.trim();
+      if (text === '') return { ok: false, reason: 'missing_text', message: words.kind === 'reply' ? 'a reply needs a message for the customer' : 'a note needs some text' };
+      const result = deps.decisions.write(reference, words.by, words.kind, text);
+      if (!result.ok) {
+        return result.conflict === 'not_found'
+          ? { ok: false, reason: 'not_found', message: `no request ${reference}` }
+          : { ok: false, reason: 'unknown_staff', message: `${words.by} is not an enabled staff member` };
+      }
+      return { ok: true, request: deps.queue.findRequest(reference)! };
+    },
+
+    markRead(reference) {
+      deps.decisions.markRead(reference);
+    },
+
     review(reference) {
       const request = deps.queue.findRequest(reference);
       if (!request) return null;
@@ -53,13 +69,14 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       }
       const imported = !deps.accounts.isEmpty();
       const matching = deps.reviews
-        .listed({ status: filter.status, search: filter.search?.trim() })
+        .listed({ status: filter.status, search: filter.search?.trim(), unread: filter.unread })
         .map((request) => ({
           reference: request.reference,
           status: request.status,
           email: request.email,
           username: request.username,
           receivedAt: request.receivedAt,
+          unreadSince: request.unreadSince,
           needsCloserReview: needsCloserReview(preChecks(request, imported ? { imported, account: request.account } : { imported })),
         }))
         .filter((summary) => filter.check === undefined || summary.needsCloserReview === (filter.check === 'needs_closer_review'));
@@ -88,17 +105,18 @@ function decisionChange(reference: string, decision: Exclude<Decision, { kind: '
         to: 'approved',
         event: { type: 'approved', detail: { note: decision.note?.trim() || null } },
         mail: { purpose: 'decision-approved', note: null },
+        words: decision.note?.trim() || null,
         handOff,
       };
     case 'reject': {
       const reason = decision.reason.trim();
       if (reason === '') return { ok: false, reason: 'missing_text', message: 'a rejection needs a reason: the customer is told why' };
-      return { ...common, to: 'rejected', event: { type: 'rejected', detail: { reason } }, mail: { purpose: 'decision-rejected', note: reason }, handOff: false };
+      return { ...common, to: 'rejected', event: { type: 'rejected', detail: { reason } }, mail: { purpose: 'decision-rejected', note: reason }, words: reason, handOff: false };
     }
     case 'request_info': {
       const message = decision.message.trim();
       if (message === '') return { ok: false, reason: 'missing_text', message: 'a request for information needs a message saying what the customer should send' };
-      return { ...common, to: 'needs_info', event: { type: 'info_requested', detail: { message } }, mail: { purpose: 'decision-info-requested', note: message }, handOff: false };
+      return { ...common, to: 'needs_info', event: { type: 'info_requested', detail: { message } }, mail: { purpose: 'decision-info-requested', note: message }, words: message, handOff: false };
     }
   }
 }

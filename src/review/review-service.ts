@@ -12,6 +12,13 @@ export type Decision =
   /** The account system closed the account (without a webhook to say so): approved → closed. */
   | { kind: 'close'; by: string; note: string | null; via?: 'staff' | 'export' };
 
+/** Staff's own words on a request: a reply mailed to the customer, or a note for colleagues. The status stays. */
+export interface StaffWords {
+  kind: 'reply' | 'note';
+  by: string;
+  text: string;
+}
+
 export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_concurrently' | 'missing_text' | 'unknown_staff';
 
 export type DecisionOutcome =
@@ -51,6 +58,8 @@ export interface RequestSummary {
   email: string;
   username: string | null;
   receivedAt: string;
+  /** Since when a customer's mail waits unread by staff (a reply to a decided request too). */
+  unreadSince: string | null;
   needsCloserReview: boolean;
 }
 
@@ -63,8 +72,10 @@ export interface ReviewListing {
 export interface ReviewFilter {
   status?: RequestStatus;
   check?: 'needs_closer_review' | 'clear';
-  /** Matches a reference, an email or a username (substring, case-insensitive). */
+  /** Matches a reference, an email, a sender's name or a username (substring, case-insensitive). */
   search?: string;
+  /** Only requests with a customer mail staff have not seen. */
+  unread?: boolean;
   /** 1-based. */
   page: number;
   pageSize: number;
@@ -73,6 +84,10 @@ export interface ReviewFilter {
 export interface ReviewService {
   /** `expectedVersion` (from the page the staff member saw) makes a concurrent decision lose cleanly. */
   decide(reference: string, decision: Decision, expectedVersion?: number): DecisionOutcome;
+  /** Mails the customer staff's own reply in the request's thread, or adds a note for colleagues. */
+  write(reference: string, words: StaffWords): DecisionOutcome;
+  /** Staff have seen the request's customer mails. */
+  markRead(reference: string): void;
   review(reference: string): RequestReview | null;
   /** Oldest first. */
   list(filter: ReviewFilter): ReviewListing;

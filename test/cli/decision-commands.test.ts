@@ -103,6 +103,39 @@ describe('queue approve, reject and request-info', () => {
   });
 });
 
+describe('queue reply, note and list --unread', () => {
+  it('reply queues the staff member\'s words to the customer and keeps the request as it was', async () => {
+    const before = (await shown(ref[ASKED])).status;
+    expect(await cli('queue', 'reply', ref[ASKED], '--by', 'alice', '--message', 'We are looking at it.')).toMatchObject({ code: 0, stdout: `${ref[ASKED]}: the reply to the customer is queued\n` });
+    const request = await shown(ref[ASKED]);
+    expect(request.status).toBe(before);
+    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'replied', detail: { message: 'We are looking at it.' } }));
+  });
+
+  it('note adds words for colleagues to the conversation', async () => {
+    expect((await cli('queue', 'note', ref[ASKED], '--by', 'bob', '--text', 'Customer called too.')).code).toBe(0);
+    expect((await shown(ref[ASKED])).messages.at(-1)).toMatchObject({ direction: 'note', from: 'bob', text: 'Customer called too.' });
+  });
+
+  it('reply and note want --by and their text', async () => {
+    expect((await cli('queue', 'reply', ref[ASKED], '--by', 'alice')).code).toBe(2);
+    expect((await cli('queue', 'note', ref[ASKED], '--text', 'x')).code).toBe(2);
+    expect(await cli('queue', 'reply', ref[ASKED], '--by', 'alice', '--message', ' ')).toMatchObject({ code: 1, stderr: expect.stringContaining('needs a message') });
+  });
+
+  it('list --unread shows the requests with a customer mail nobody has read yet', async () => {
+    const sender = (await shown(ref[INCOMPLETE_REQUEST])).email;
+    writeFileSync(
+      join(dataDir, 'inbox', 'follow-up.eml'),
+      [`From: ${sender}`, 'To: support@example.test', `Subject: Re: [${ref[INCOMPLETE_REQUEST]}] my request`, 'Message-ID: <follow-up-cli@example.com>', 'Content-Type: text/plain; charset=utf-8', '', 'Is there any news?', ''].join('\r\n'),
+    );
+    expect((await cli('poll')).code).toBe(0);
+    const unread = JSON.parse((await cli('queue', 'list', '--unread', '--json')).stdout) as { reference: string; messages: { direction: string; text: string }[] }[];
+    expect(unread.map((request) => request.reference)).toEqual([ref[INCOMPLETE_REQUEST]]);
+    expect(unread[0].messages.filter((message) => message.direction === 'in').at(-1)!.text).toContain('Is there any news?');
+  });
+});
+
 describe('queue document', () => {
   it('writes the decrypted document to a new private file and records the view by the OS user', async () => {
     const out = join(dataDir, 'id-1.jpg');

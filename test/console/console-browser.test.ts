@@ -208,14 +208,17 @@ it('approves one, rejects one with a reason, and requests information on one', a
   expect(JSON.stringify(harness.app.queue.findRequest(reject)!.events)).toContain('does not show the account holder');
 });
 
-it('takes the decisions made in the browser to the customer and the approval to the account system', async () => {
+it('takes the decisions made in the browser to the customer, the approval to the account system, and its closure back to the customer', async () => {
   const [approve, reject, ask] = [references[FIXTURE.image], references[FIXTURE.pdf], references[FIXTURE.chinese]];
   await harness.app.flushOutbox();
   await harness.app.deliverHandoffs();
+  await harness.app.flushOutbox();
   const mails = await Promise.all(harness.files('outgoing').map((name) => simpleParser(readFileSync(join(harness.dataDir, 'outgoing', name)))));
   const decisionMail = (purpose: string, reference: string) => mails.find((mail) => mail.messageId?.startsWith(`<${purpose}.${reference}.`));
 
-  expect(decisionMail('decision-approved', approve)?.attachments.map((attachment) => attachment.filename)).toEqual([`confirmation-${approve}.pdf`]);
+  expect(decisionMail('decision-approved', approve)?.attachments).toEqual([]);
+  expect(decisionMail('decision-closed', approve)?.attachments.map((attachment) => attachment.filename)).toEqual([`confirmation-${approve}.pdf`]);
+  expect(status(approve)).toBe('closed');
   expect(decisionMail('decision-rejected', reject)?.text).toContain('does not show the account holder');
   expect(decisionMail('decision-info-requested', ask)?.text).toContain('请补充身份证背面照片');
   expect(accountSystem.received.map(({ body }) => JSON.parse(body).reference)).toEqual([approve]);

@@ -34,6 +34,7 @@ describe('the queue listing', () => {
       email: '1827364509@qq.com',
       username: 'liuyang_0712',
       receivedAt: '2026-11-27T09:00:00.000Z',
+      unreadSince: null,
       needsCloserReview: false,
     });
   });

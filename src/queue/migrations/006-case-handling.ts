@@ -1,7 +1,7 @@
 /**
  * A case from first mail to closed account: `closed` (the account system confirmed it, or staff
  * recorded it) apart from `approved`; who closed it and when; the working-day deadline; a mark for
- * a customer reply staff have not read yet; who a request is assigned to; our own mails and staff
+ * a customer reply staff have not read yet; corrections a follow-up made; who a request is assigned to; our own mails and staff
  * notes in the conversation; lookups by sender, username and document hash that the checks and the
  * queue make on every page. The status list is a CHECK constraint, so the table is rebuilt (the
  * migration runner turns foreign keys off around it and checks them before committing).
@@ -55,4 +55,6 @@ CREATE INDEX documents_by_sha256 ON documents (sha256);
 ALTER TABLE request_messages ADD COLUMN outbox_id INTEGER REFERENCES outbox (id);
 ALTER TABLE request_messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE request_messages ADD COLUMN actor TEXT;
+-- For a customer's follow-up that corrected a field: { field: { from, to } }, shown as old → new.
+ALTER TABLE request_messages ADD COLUMN changes TEXT NOT NULL DEFAULT '{}';
 `;

@@ -71,7 +71,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   await mkdir(config.dataDir, { recursive: true });
   const vaultKey = config.vaultKey ?? (await embeddedVaultKey(config.dataDir, log));
   const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
-  const db: Db = openDatabase(join(config.dataDir, 'cancel-desk.db'));
+  const db: Db = openDatabase(databasePath(config));
   const events = new EventLog(db, clock);
   const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events);
   const triage = new TriageStore(db, clock, events);
@@ -114,6 +114,11 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       db.close();
     },
   };
+}
+
+/** Where the queue database of a `DATA_DIR` lives. */
+export function databasePath(config: Config): string {
+  return join(config.dataDir, 'cancel-desk.db');
 }
 
 function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {

@@ -2,8 +2,12 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { App } from './app';
-import { parseCommandLine, readStream, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
+import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
 import { conversationCommands } from './cli/conversation-commands';
+import { helpTopic, usageOf } from './cli/help';
+import { receiptVerdict } from './cli/receipt-verdict';
+import { requestSummary } from './cli/request-summary';
+import { terminalSafe } from './cli/terminal-text';
 import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -24,9 +28,11 @@ const USAGE = `usage: cancel-desk <command>
   serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
   poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
-  queue list [--status S] [--unread] [--json]
-                                    queued requests, oldest first; --unread: with a customer mail not yet seen
-  queue show <reference> [--json]   one request with its documents, pre-checks, hand-off and event log
+  queue list [--status S|all] [--unread] [--json]
+                                    queued requests, oldest first (all statuses unless --status);
+                                    --unread: only those with a customer mail nobody has read yet
+  queue show <reference> [--json]   one request: status, sender, fields, documents, pre-checks,
+                                    hand-off, and its mails and events in time order
   queue approve <reference> --by STAFF [--note TEXT]
   queue reject <reference> --by STAFF --reason TEXT
   queue request-info <reference> --by STAFF --message TEXT
@@ -40,7 +46,8 @@ const USAGE = `usage: cancel-desk <command>
                                     add a note for colleagues to the conversation
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
-  triage list [--json]              unsorted mail: human mail that is not confidently a request, oldest first
+  triage list [--status S|all] [--json]
+                                    unsorted mail: human mail that is not confidently a request, oldest first
   triage show <id> [--json]         one such mail with its evidence, text and documents
   triage promote <id> --by STAFF    make it a request (acknowledged like any other)
   triage reply <id> --by STAFF --message TEXT
@@ -53,8 +60,12 @@ const USAGE = `usage: cancel-desk <command>
   export --status approved [--since YYYY-MM-DD] --format csv|json [--mark-handed-off --by STAFF]
                                     approved requests, for an account system without the webhook;
                                     --mark-handed-off records them as closed
-  verify-receipt <file.pdf>         whether a receipt PDF is genuine
+  verify-receipt <file.pdf>         whether the facts recorded inside a receipt PDF were signed by
+                                    this desk (DATA_DIR's key); the printed page itself is not covered
+  help [command]                    this text (also --help, -h)
 
+A reference may be typed in any letter case (cr-… is CR-…). Commands other than run, serve, poll,
+staff add and accounts import refuse a DATA_DIR without a database instead of creating one.
 Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
 `;
 
@@ -63,17 +74,17 @@ const commands: Record<string, Command> = {
   run: (_args, config) => withApp(config, async (app, log) => {
     await runDaemon(app, log);
     return 0;
-  }, { keepOpen: true }),
+  }, { keepOpen: true, create: true }),
   serve: (_args, config) => withApp(config, async (app, log) => {
     await serveConsole(app, systemClock, log);
     return 0;
-  }),
+  }, { create: true }),
   poll: (_args, config) => withApp(config, async (app) => {
     await app.drainInbox();
     const flushed = await app.flushOutbox();
     const handedOff = await app.deliverHandoffs();
     return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
-  }),
+  }, { create: true }),
   queue: subcommands('queue', {
     list: queueListCommand,
     show: queueShowCommand,
@@ -93,13 +104,18 @@ const commands: Record<string, Command> = {
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
   const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, unread: { type: 'boolean' }, json: { type: 'boolean' } } });
-  if (values.status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
-    throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}`);
+  if (values.status !== undefined && values.status !== 'all' && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
+    throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}, all`);
   }
+  const status = values.status === 'all' ? undefined : (values.status as RequestStatus | undefined);
   return withApp(config, async (app) => {
-    const requests = app.queue.listRequests({ status: values.status as RequestStatus | undefined, unread: values.unread });
-    if (values.json) process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
-    else for (const request of requests) process.stdout.write(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`);
+    const requests = app.queue.listRequests({ status, unread: values.unread });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
+      return 0;
+    }
+    process.stdout.write('REFERENCE\tSTATUS\tRECEIVED\tEMAIL\tUSERNAME\n');
+    for (const request of requests) process.stdout.write(terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`));
     return 0;
   });
 }
@@ -107,11 +123,12 @@ async function queueListCommand(args: string[], config: Config): Promise<number>
 async function queueShowCommand(args: string[], config: Config): Promise<number> {
   const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('queue show <reference> [--json]');
+  const reference = referenceArgument(positionals[0]);
   return withApp(config, async (app) => {
-    const review = app.review.review(positionals[0]);
-    if (!review) return refuse(`no request ${positionals[0]}`);
-    const shown = { ...requestJson(review.request, review.handoff), checks: review.checks, needsCloserReview: review.needsCloserReview };
-    process.stdout.write(values.json ? `${JSON.stringify(shown)}\n` : `${JSON.stringify(shown, null, 2)}\n`);
+    const review = app.review.review(reference);
+    if (!review) return refuse(`no request ${reference}`);
+    const shown = () => ({ ...requestJson(review.request, review.handoff), checks: review.checks, needsCloserReview: review.needsCloserReview });
+    process.stdout.write(values.json ? `${JSON.stringify(shown())}\n` : requestSummary(review, config.timeZone));
     return 0;
   });
 }
@@ -125,7 +142,7 @@ function decisionCommand(textOption: 'note' | 'reason' | 'message', decision: (b
     const decided = typeof by === 'string' && positionals.length === 1 && decision(by, typeof text === 'string' ? text : undefined);
     if (!decided) throw new UsageError(`queue: name one request, who decides (--by STAFF), and ${textOption === 'note' ? 'optionally a --note' : `the --${textOption}`}`);
     return withApp(config, async (app) => {
-      const outcome = app.review.decide(positionals[0], decided);
+      const outcome = app.review.decide(referenceArgument(positionals[0]), decided);
       if (!outcome.ok) return refuse(outcome.message);
       process.stdout.write(`${outcome.request.reference} is now ${outcome.request.status}; the mail to the customer is queued\n`);
       return 0;
@@ -135,9 +152,10 @@ function decisionCommand(textOption: 'note' | 'reason' | 'message', decision: (b
 
 async function queueDocumentCommand(args: string[], config: Config): Promise<number> {
   const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { out: { type: 'string' }, by: { type: 'string' } } });
-  const [reference, position] = positionals;
+  const [typed, position] = positionals;
   if (positionals.length !== 2 || !/^[1-9]\d*$/.test(position) || values.out === undefined) throw new UsageError('queue document <reference> <n> --out FILE [--by STAFF]');
   const out = values.out;
+  const reference = referenceArgument(typed);
   return withApp(config, async (app) => {
     const staff = values.by === undefined ? null : app.staff.enabledName(values.by);
     if (values.by !== undefined && staff === null) return refuse(`${values.by} is not an enabled staff member`);
@@ -181,7 +199,7 @@ async function staffAddCommand(args: string[], config: Config): Promise<number> 
     }
     process.stdout.write(`added staff member ${name}\n`);
     return 0;
-  });
+  }, { create: true });
 }
 
 async function staffListCommand(args: string[], config: Config): Promise<number> {
@@ -216,7 +234,7 @@ async function accountsImportCommand(args: string[], config: Config): Promise<nu
     process.stdout.write(`imported ${added + updated} accounts (${added} new, ${updated} updated); ${rejected.length} lines rejected\n`);
     for (const line of rejected) process.stderr.write(`${file}:${line.line}: ${line.reason}\n`);
     return rejected.length > 0 ? 1 : 0;
-  });
+  }, { create: true });
 }
 
 async function exportCommand(args: string[], config: Config): Promise<number> {
@@ -247,15 +265,18 @@ async function verifyReceiptCommand(args: string[], config: Config): Promise<num
     process.stderr.write('usage: cancel-desk verify-receipt <file.pdf>\n');
     return 2;
   }
-  const pdf = await readFile(args[0]);
+  const file = args[0];
+  let pdf: Buffer;
+  try {
+    pdf = await readFile(file);
+  } catch (error) {
+    process.stderr.write(`cancel-desk verify-receipt: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    return 2;
+  }
   return withApp(config, async (app) => {
     const verdict = await verifyReceipt(pdf, app.receiptKey);
-    if (verdict.genuine) {
-      process.stdout.write(`genuine: ${verdict.facts.kind} ${verdict.facts.reference} for ${verdict.facts.sender}, status ${verdict.facts.status}, issued ${verdict.facts.issuedAt}\n`);
-      return 0;
-    }
-    process.stdout.write(`NOT genuine: ${verdict.reason}\n`);
-    return 1;
+    process.stdout.write(terminalSafe(receiptVerdict(verdict)));
+    return verdict.genuine ? 0 : 1;
   });
 }
 
@@ -282,12 +303,21 @@ async function parseCommand(files: string[], config: Config): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name === undefined ? undefined : commands[name];
-  if (command === undefined) {
-    process.stderr.write(USAGE);
-    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+  const topic = helpTopic(argv);
+  if (topic !== null) {
+    process.stdout.write(usageOf(USAGE, topic));
+    return 0;
   }
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (!Object.hasOwn(commands, name)) {
+    process.stderr.write(`cancel-desk: unknown command '${terminalSafe(name)}'\n(cancel-desk help lists every command)\n`);
+    return 2;
+  }
+  const command = commands[name];
   try {
     return await command(args, loadConfig());
   } catch (error) {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createApp, type App } from '../app';
+import { createApp, databasePath, type App } from '../app';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../log';
@@ -13,8 +14,10 @@ export class UsageError extends Error {}
 export function subcommands(name: string, table: Record<string, Command>): Command {
   return (args, config) => {
     const [action, ...rest] = args;
-    const command = action === undefined ? undefined : table[action];
-    if (command === undefined) throw new UsageError(`${name}: expected one of ${Object.keys(table).join(', ')}`);
+    const command = action === undefined || !Object.hasOwn(table, action) ? undefined : table[action];
+    if (command === undefined) {
+      throw new UsageError(`${name}: ${action === undefined ? '' : `unknown command '${action}'; `}expected one of ${Object.keys(table).join(', ')}`);
+    }
     return command(rest, config);
   };
 }
@@ -35,7 +38,27 @@ export function refuse(message: string): number {
   return 1;
 }
 
-export async function withApp(config: Config, work: (app: App, log: Logger) => Promise<number>, options: { keepOpen?: boolean } = {}): Promise<number> {
+/**
+ * A request reference as typed: `cr-abc…` names `CR-ABC…`. Every command taking a reference reads
+ * it through here, so that none is stricter about letter case than the others.
+ */
+export function referenceArgument(typed: string): string {
+  return typed.trim().toUpperCase();
+}
+
+/**
+ * Runs `work` with the app on the configured `DATA_DIR`. Only commands that set a desk up or feed it
+ * (`create`) may start a new database: any other command on a `DATA_DIR` without one is refused, so
+ * that a mistyped DATA_DIR reads as "nothing there" instead of an empty queue and a new vault key.
+ */
+export async function withApp(
+  config: Config,
+  work: (app: App, log: Logger) => Promise<number>,
+  options: { keepOpen?: boolean; create?: boolean } = {},
+): Promise<number> {
+  if (!options.create && !existsSync(databasePath(config))) {
+    return refuse(`no database at ${databasePath(config)}: run \`cancel-desk run\` or \`poll\` first`);
+  }
   const log = createLogger((line) => process.stderr.write(line), systemClock);
   const app = await createApp(config, systemClock, log);
   try {

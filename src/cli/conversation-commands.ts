@@ -1,5 +1,5 @@
 import type { StaffWords } from '../review/review-service';
-import { parseCommandLine, refuse, UsageError, withApp, type Command } from './command-line';
+import { parseCommandLine, referenceArgument, refuse, UsageError, withApp, type Command } from './command-line';
 
 /** `queue reply` and `queue note`: staff's own words on a request, whatever its status. */
 export const conversationCommands: Record<string, Command> = {
@@ -13,7 +13,7 @@ function wordsCommand(kind: StaffWords['kind'], textOption: 'message' | 'text', 
     const text = values[textOption];
     if (positionals.length !== 1 || typeof values.by !== 'string' || typeof text !== 'string') throw new UsageError(`queue ${kind} <reference> --by STAFF --${textOption} TEXT`);
     return withApp(config, async (app) => {
-      const outcome = app.review.write(positionals[0], { kind, by: values.by as string, text });
+      const outcome = app.review.write(referenceArgument(positionals[0]), { kind, by: values.by as string, text });
       if (!outcome.ok) return refuse(outcome.message);
       process.stdout.write(`${outcome.request.reference}: ${done}\n`);
       return 0;

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { TRIAGE_STATUSES } from '../queue/triage-store';
 import type { TriageAction, TriageItem, TriageStatus } from '../triage/triage-service';
 import { parseCommandLine, refuse, UsageError, withApp, type Command } from './command-line';
+import { terminalSafe } from './terminal-text';
 
 /** `cancel-desk triage …`: unsorted mail, for staff at a terminal. */
 export const triageCommands: Record<string, Command> = {
@@ -78,7 +79,7 @@ async function triageShowCommand(args: string[], config: Config): Promise<number
       '',
       shown.text,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
     return 0;
   });
 }

@@ -60,8 +60,8 @@ describe('queue approve, reject and request-info', () => {
     expect((await shown(ref[EN_REQUEST])).events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'rejected', detail: { reason: 'The ID card has expired.' } }));
   });
 
-  it('request-info sends the request back to the customer with the message', async () => {
-    const run = await cli('queue', 'request-info', ref[ASKED], '--by', 'bob', '--message', 'The back of your ID card.');
+  it('request-info sends the request back to the customer with the message, the reference typed in any letter case', async () => {
+    const run = await cli('queue', 'request-info', ref[ASKED].toLowerCase(), '--by', 'bob', '--message', 'The back of your ID card.');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('is now needs_info') });
     expect((await shown(ref[ASKED])).events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'info_requested', detail: { message: 'The back of your ID card.' } }));
   });
@@ -148,8 +148,8 @@ describe('queue document', () => {
     expect(request.events.at(-1)).toMatchObject({ actor: `os:${userInfo().username}`, type: 'document_viewed', detail: { via: 'cli', position: 1, filename: document.filename } });
   });
 
-  it('records the view under the staff member named with --by', async () => {
-    expect((await cli('queue', 'document', ref[ZH_REQUEST], '1', '--out', join(dataDir, 'id-by-bob.jpg'), '--by', 'bob')).code).toBe(0);
+  it('records the view under the staff member named with --by, the reference typed in any letter case', async () => {
+    expect((await cli('queue', 'document', ref[ZH_REQUEST].toLowerCase(), '1', '--out', join(dataDir, 'id-by-bob.jpg'), '--by', 'bob')).code).toBe(0);
     expect((await shown(ref[ZH_REQUEST])).events.at(-1)).toMatchObject({ actor: 'bob', type: 'document_viewed' });
   });
 

@@ -44,6 +44,17 @@ it('queue list --status filters by status', async () => {
   expect((await listed(['--status', 'pending_review'])).map((request) => request.email)).toEqual(['1827364509@qq.com']);
 });
 
+it('queue list --status all lists every status', async () => {
+  expect(await listed(['--status', 'all'])).toHaveLength(2);
+});
+
+it('queue list without --json is one tab-separated line per request under a header row', async () => {
+  const run = await runCli(['queue', 'list'], { env });
+  const [header, ...rows] = run.stdout.trimEnd().split('\n');
+  expect(header).toBe('REFERENCE\tSTATUS\tRECEIVED\tEMAIL\tUSERNAME');
+  expect(rows.map((row) => row.split('\t')[3]).sort()).toEqual(['1827364509@qq.com', 'aoife@brennan.example']);
+});
+
 it('queue list refuses an unknown status', async () => {
   const run = await runCli(['queue', 'list', '--status', 'done'], { env });
   expect(run.code).toBe(2);
@@ -56,6 +67,16 @@ it('queue show --json prints one request with its event log', async () => {
   const shown = JSON.parse(run.stdout);
   expect(shown).toMatchObject({ reference: request.reference, status: 'pending_review', language: 'zh' });
   expect(shown.events.map((event: { type: string }) => event.type)).toEqual(['received', 'mail_queued', 'mail_sent']);
+});
+
+it('queue show without --json is a readable summary, whatever the letter case of the reference', async () => {
+  const [request] = await listed(['--status', 'pending_review']);
+  const run = await runCli(['queue', 'show', String(request.reference).toLowerCase()], { env });
+  expect(run.code).toBe(0);
+  expect(run.stdout.split('\n')[0]).toBe(`${request.reference}  Pending review`);
+  for (const line of [/^From: +刘洋 <1827364509@qq\.com>$/m, /^ {2}Username: +liuyang_0712$/m, /^ {2}1\. 身份证正面\.jpg /m, /^Pre-checks$/m, /mail from 1827364509@qq\.com/, /Mail sent \(system\)/]) {
+    expect(run.stdout).toMatch(line);
+  }
 });
 
 it('queue show names a reference that does not exist', async () => {
@@ -73,7 +94,20 @@ it('verify-receipt accepts the receipt we sent and refuses it under another key'
   expect(genuine.code).toBe(0);
   expect(genuine.stdout).toMatch(/^genuine: acknowledgement CR-/);
 
-  const otherKey = await runCli(['verify-receipt', pdf], { env: { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'cancel-desk-other-')) } });
+  const otherEnv = { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'cancel-desk-other-')) };
+  expect((await runCli(['poll'], { env: otherEnv })).code).toBe(0);
+  const otherKey = await runCli(['verify-receipt', pdf], { env: otherEnv });
   expect(otherKey.code).toBe(1);
   expect(otherKey.stdout).toContain('NOT genuine');
+});
+
+it('verify-receipt says it verifies the facts recorded inside the PDF, not the printed page, and prints them', async () => {
+  const outgoing = readdirSync(join(dataDir, 'outgoing'));
+  const mail = await simpleParser(readFileSync(join(dataDir, 'outgoing', outgoing[0])));
+  const pdf = join(dataDir, 'receipt-facts.pdf');
+  writeFileSync(pdf, mail.attachments[0].content);
+  const run = await runCli(['verify-receipt', pdf], { env });
+  expect(run.stdout).toContain('Verified: the facts recorded inside this PDF');
+  expect(run.stdout).toContain('Not verified: the printed page');
+  expect(run.stdout).toMatch(/^ {2}reference: +CR-[A-Z0-9]+$/m);
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DocumentProblem, IdDocumentWithContent } from './intake-result';
 import type { MailAttachment } from './read-message';
+import { checkDocumentFormat } from './id-document-format';
 import { sniffFileType } from './sniff-file-type';
 
 const ACCEPTED = new Set(['image/jpeg', 'image/png', 'application/pdf', 'image/heic', 'image/heif', 'image/webp']);
@@ -84,7 +85,9 @@ function documentProblem(
     .map((type) => (type ? (SAME_KIND[type] ?? type) : undefined))
     .filter((type): type is string => type !== undefined && ACCEPTED.has(type));
   const actual = SAME_KIND[sniffed] ?? sniffed;
-  return claimed.some((type) => type !== actual) ? 'type_mismatch' : null;
+  if (claimed.some((type) => type !== actual)) return 'type_mismatch';
+  // First bytes are easy to borrow: the file must be that format all through, and nothing else.
+  return checkDocumentFormat(sniffed, attachment.content) === 'well_formed' ? null : 'type_mismatch';
 }
 
 /** A name safe to show and store: no directories, no control or direction-changing characters. */

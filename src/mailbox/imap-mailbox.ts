@@ -39,6 +39,27 @@ export class ImapConnectionLostError extends Error {
   readonly code = 'ImapConnectionLost';
 }
 
+/**
+ * A server with neither MOVE nor UIDPLUS: moving a message out would copy it, flag it \Deleted and
+ * EXPUNGE, which removes every message flagged \Deleted in the inbox, staff's included.
+ */
+export class UnsafeMailboxError extends Error {
+  override readonly name = 'UnsafeMailboxError';
+  readonly code = 'UnsafeMailbox';
+  constructor(
+    description: string,
+    readonly missingCapabilities: string[],
+  ) {
+    super(
+      `refusing ${description}: the server lacks ${missingCapabilities.join(' and ')}, so moving a message out ` +
+        'would expunge every message flagged \\Deleted in the inbox, not only ours; enable MOVE or UIDPLUS on the server',
+    );
+  }
+}
+
+/** MOVE settles one message by itself; without it, UIDPLUS's UID EXPUNGE keeps the expunge to ours. */
+const SAFE_SETTLING = ['MOVE', 'UIDPLUS'];
+
 export function createImapMailbox(
   settings: ImapSettings,
   log: Logger,
@@ -70,6 +91,10 @@ export function createImapMailbox(
       let step = 'connecting';
       try {
         await client.connect();
+        step = 'checking the capabilities';
+        if (!SAFE_SETTLING.some((capability) => client.capabilities.has(capability))) {
+          throw new UnsafeMailboxError(description, SAFE_SETTLING);
+        }
         step = 'creating the processed and quarantine folders';
         await createMissingFolders(client, [settings.processedMailbox, settings.quarantineMailbox], log);
         step = `selecting ${settings.mailbox}`;
@@ -82,6 +107,7 @@ export function createImapMailbox(
       } catch (error) {
         connection.closingOnPurpose = true;
         client.close();
+        if (error instanceof UnsafeMailboxError) throw error;
         throw new Error(`could not open ${description} (${step}): ${describeImapError(error)}`, { cause: error });
       }
       return createSession(client, connection, settings, description, log);
@@ -225,8 +251,8 @@ function createSession(
       guarded(async () => {
         const uid = uidOf(message);
         const folder = destination === 'processed' ? settings.processedMailbox : settings.quarantineMailbox;
-        // Without the MOVE capability imapflow copies, flags \Deleted and expunges (UID EXPUNGE
-        // when UIDPLUS is there, a plain EXPUNGE of every \Deleted message otherwise).
+        // Without the MOVE capability imapflow copies, flags \Deleted and expunges with UID EXPUNGE:
+        // open() refused a server that has neither, where only a plain EXPUNGE of all would remain.
         const moved = await client.messageMove(String(uid), folder, { uid: true });
         if (!moved) throw new Error(`moving message ${message.key} to ${folder} was refused`);
         if (!moved.uidMap?.has(uid)) {

@@ -419,6 +419,20 @@ describe('the request page and ID documents', () => {
     expect(page.body).not.toMatch(/<img /);
   });
 
+  it('serves a JPEG header followed by a page as an image that runs nothing, never as a page', async () => {
+    const reference = await recordCrafted(console_.harness, {
+      username: 'poly_glot',
+      subject: 'Close my account',
+      bodyText: 'Please close my account.',
+      filename: 'passport.html',
+      content: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('<html><script>alert(1)</script></html>')]),
+      contentType: 'image/jpeg',
+    });
+    const response = await visitor.get(`/requests/${reference}/documents/1`);
+    expect(response.headers['content-type']).toBe('image/jpeg');
+    expectSecurityHeaders(response);
+  });
+
   it('escapes a username, a subject, a mail text and a file name that carry markup', async () => {
     const reference = await recordCrafted(console_.harness, {
       username: '<img src=x onerror=alert(1)>',

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { findIdDocuments, safeFilename } from '../../src/intake/id-documents';
 import { defaultLimits } from '../../src/intake/intake-policy';
 import type { MailAttachment } from '../../src/intake/read-message';
+import { browserJpeg, heifImage, smallPdf, smallPng } from '../support/document-samples';
 
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x18, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00, 0x4d, 0x4d]);
-const PNG = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from([0, 0, 0, 13]), Buffer.from('IHDR')]);
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
-const HEIC = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1')]);
+const JPEG = browserJpeg;
+const PNG = smallPng();
+const PDF = smallPdf();
+const HEIC = heifImage();
 const DOCX = Buffer.from('PK\x03\x04\x14\x00\x06\x00[Content_Types].xml', 'latin1');
 const EXE = Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00', 'latin1');
 const TNEF = Buffer.from([0x78, 0x9f, 0x3e, 0x22, 0x01, 0x00, 0x01, 0x06, 0x90]);
@@ -71,6 +72,10 @@ describe('findIdDocuments', () => {
       ['a PNG named .jpg', 'type_mismatch', attachment('IMG_0042.jpg', 'application/octet-stream', PNG)],
       ['a JPEG named .PDF in capitals', 'type_mismatch', attachment('PASSPORT.PDF', 'application/octet-stream', JPEG)],
       ['a PDF declared as a PNG', 'type_mismatch', attachment('id-card', 'image/png', PDF)],
+      ['an HTML file with "%PDF-" inside, named and declared a PDF', 'type_mismatch', attachment('passport.pdf', 'application/pdf', Buffer.from('<p>My passport</p>\n%PDF-1.7\n<img src=x onerror=alert(1)>', 'latin1'))],
+      ['a JPEG header followed by HTML', 'type_mismatch', attachment('passport.jpg', 'image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('<html><script>alert(1)</script></html>')]))],
+      ['a real JPEG with a script after its end', 'type_mismatch', attachment('passport.jpg', 'image/jpeg', Buffer.concat([JPEG, Buffer.from('<script>alert(1)</script>')]))],
+      ['a PNG signature with nothing after it', 'type_mismatch', attachment('id.png', 'image/png', PNG.subarray(0, 8))],
       ['an empty attachment', 'empty', attachment('id.jpg', 'image/jpeg', Buffer.alloc(0))],
     ])('flags %s as %s', (_case, problem, document) => {
       expect(only(document)).toMatchObject({ valid: false, problem });

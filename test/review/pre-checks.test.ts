@@ -41,6 +41,7 @@ const cases: Case[] = [
   { name: 'a valid ID document', fixture: COMPLETE, directory: null, check: 'id_document', expected: { result: 'pass', detail: '1 valid' } },
   { name: 'a valid ID document next to an unusable one', fixture: 'zh-qq-nbsp-in-value-exe-and-pdf', directory: null, check: 'id_document', expected: { result: 'pass', detail: '1 valid, 1 unusable (unsupported_type)' } },
   { name: 'only an ID document that is not what it claims', fixture: 'en-outlook-com-html-only', directory: null, check: 'id_document', expected: { result: 'fail', detail: expect.stringMatching(/^none valid \(/) } },
+  { name: 'a JPEG header followed by HTML and an HTML file with %PDF- inside', fixture: 'en-gmail-polyglot-jpeg-header-then-html-and-html-with-pdf-marker', directory: null, check: 'id_document', expected: { result: 'fail', detail: 'none valid (type_mismatch)' } },
   { name: 'no ID document at all', fixture: 'en-forgot-attachment-dmy-date', directory: null, check: 'id_document', expected: { result: 'fail', detail: 'none attached' } },
 ];
 

@@ -41,7 +41,22 @@ export interface DovecotServer {
   stop(): Promise<void>;
 }
 
-export async function startDovecot(): Promise<DovecotServer> {
+export interface DovecotOptions {
+  /**
+   * The whole CAPABILITY list to advertise after login (Dovecot's `imap_capability`), to play a
+   * server that lacks an extension; Dovecot's full default list when absent.
+   */
+  capabilities?: string[];
+}
+
+/** Dovecot 2.3's default list without MOVE and UIDPLUS, as an older or minimal server answers. */
+export const CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS = [
+  'IMAP4rev1', 'SASL-IR', 'LOGIN-REFERRALS', 'ID', 'ENABLE', 'IDLE', 'SORT', 'THREAD=REFERENCES', 'MULTIAPPEND',
+  'UNSELECT', 'CHILDREN', 'NAMESPACE', 'LIST-EXTENDED', 'I18NLEVEL=1', 'ESEARCH', 'SEARCHRES', 'WITHIN',
+  'LIST-STATUS', 'BINARY', 'LITERAL+', 'SPECIAL-USE',
+];
+
+export async function startDovecot(options: DovecotOptions = {}): Promise<DovecotServer> {
   if (!existsSync(DOVECOT_BINARY)) {
     throw new Error(
       `${DOVECOT_BINARY} not found: the IMAP tests need a real Dovecot. Install it with ` +
@@ -65,7 +80,7 @@ export async function startDovecot(): Promise<DovecotServer> {
     path.join(dir, 'passwd'),
     `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::\n`,
   );
-  await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port }));
+  await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port, capabilities: options.capabilities }));
 
   const startupErrorPath = path.join(dir, 'startup.err');
   const exitCode = await runDaemonising(DOVECOT_BINARY, ['-c', configPath], startupErrorPath);
@@ -153,9 +168,9 @@ export async function startDovecot(): Promise<DovecotServer> {
   };
 }
 
-function renderConfig(paths: { dir: string; baseDir: string; logPath: string; maildir: string; port: number }): string {
-  const { dir, baseDir, logPath, maildir, port } = paths;
-  return `
+function renderConfig(paths: { dir: string; baseDir: string; logPath: string; maildir: string; port: number; capabilities?: string[] }): string {
+  const { dir, baseDir, logPath, maildir, port, capabilities } = paths;
+  return `${capabilities ? `imap_capability = ${capabilities.join(' ')}\n` : ''}
 protocols = imap
 listen = 127.0.0.1
 instance_name = cancel-desk-test-${path.basename(dir)}

@@ -43,13 +43,14 @@ export async function startConsoleHarness(options: { env?: Record<string, string
     triage: app.triage,
     staff: app.staff,
     sessions: app.sessions,
-    throttle: app.signInThrottle,
+    signInAttempts: app.signInAttempts,
     clock: harness.clock,
     log,
     templatesDir: TEMPLATES,
     timeZone: app.config.timeZone,
     secureCookie: options.secureCookie ?? false,
     sessionMs: app.config.web.sessionMs,
+    trustedProxies: app.config.web.trustedProxies,
     pageSize: options.pageSize,
   });
   await web.ready();
@@ -129,7 +130,10 @@ export async function recordCrafted(harness: Harness, fields: { username: string
   }).reference!;
 }
 
-/** One browser's cookies, kept across injected requests. */
+/** What `inject` sends as Host, and so the console's own origin in these tests. */
+export const OWN_ORIGIN = 'http://localhost';
+
+/** One browser's cookies, kept across injected requests; its forms carry our Origin, as a browser's do. */
 export class Visitor {
   private readonly jar = new Map<string, string>();
   csrf: string | null = null;
@@ -137,6 +141,8 @@ export class Visitor {
   constructor(
     private readonly web: FastifyInstance,
     readonly remoteAddress = '127.0.0.1',
+    /** Sent with every request, e.g. X-Forwarded-For, or another Origin. */
+    private readonly extraHeaders: Record<string, string> = {},
   ) {}
 
   get cookieHeader(): string {
@@ -154,7 +160,13 @@ export class Visitor {
   async post(url: string, form: Record<string, string | undefined>): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams(Object.entries(form).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
     return this.keep(
-      await this.web.inject({ method: 'POST', url, remoteAddress: this.remoteAddress, headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body }),
+      await this.web.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.remoteAddress,
+        headers: { origin: OWN_ORIGIN, ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      }),
     );
   }
 
@@ -167,7 +179,7 @@ export class Visitor {
   }
 
   private headers(): Record<string, string> {
-    return this.jar.size > 0 ? { cookie: this.cookieHeader } : {};
+    return { ...this.extraHeaders, ...(this.jar.size > 0 ? { cookie: this.cookieHeader } : {}) };
   }
 
   private keep(response: LightMyRequestResponse): LightMyRequestResponse {

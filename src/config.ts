@@ -90,6 +90,7 @@ const environmentSchema = z.object({
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEB_COOKIE_SECURE: flag(false),
   WEB_ALLOW_INSECURE_HTTP: flag(false),
+  WEB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL staff open, e.g. https://console.example.com' }).optional(),
   WEB_TRUSTED_PROXIES: addressList,
   WEB_SESSION_HOURS: whole(12),
   WEB_SESSION_IDLE_MINUTES: whole(30),
@@ -147,6 +148,8 @@ export interface WebSettings {
    * they add: the client address is the right-most one that is not itself a trusted proxy.
    */
   trustedProxies: string[];
+  /** The origin staff open (from WEB_PUBLIC_URL), which every POST must come from; null: the one the request's Host names. */
+  publicOrigin: string | null;
   /** Absolute lifetime of a sign-in. */
   sessionMs: number;
   /** A session unused this long ends. */
@@ -210,6 +213,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       port: env.WEB_PORT,
       secureCookie: env.WEB_COOKIE_SECURE,
       trustedProxies: env.WEB_TRUSTED_PROXIES,
+      publicOrigin: env.WEB_PUBLIC_URL ? new URL(env.WEB_PUBLIC_URL).origin : null,
       sessionMs: env.WEB_SESSION_HOURS * 60 * 60 * 1000,
       sessionIdleMs: env.WEB_SESSION_IDLE_MINUTES * 60 * 1000,
       signIn: {

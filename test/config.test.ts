@@ -60,3 +60,9 @@ it('ends idle console sessions after WEB_SESSION_IDLE_MINUTES, 30 by default', (
   expect(loadConfig({}).web.sessionIdleMs).toBe(30 * 60_000);
   expect(loadConfig({ WEB_SESSION_IDLE_MINUTES: '10' }).web.sessionIdleMs).toBe(10 * 60_000);
 });
+
+it('takes the console origin from WEB_PUBLIC_URL, and refuses one that is not an http(s) URL', () => {
+  expect(loadConfig({ WEB_PUBLIC_URL: 'https://console.example.com/requests' }).web.publicOrigin).toBe('https://console.example.com');
+  expect(loadConfig({}).web.publicOrigin).toBeNull();
+  expect(() => loadConfig({ WEB_PUBLIC_URL: 'console.example.com' })).toThrow(/WEB_PUBLIC_URL/);
+});

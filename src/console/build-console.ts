@@ -48,7 +48,7 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     // A form posted from another site is refused before anything else looks at it, signed in or not.
-    if (request.method === 'POST' && !fromOwnOrigin(request, deps.secureCookie)) {
+    if (request.method === 'POST' && !fromOwnOrigin(request, deps)) {
       deps.log.warn('console_origin_refused', { path: request.url.split('?')[0], origin: request.headers.origin ?? null, referer: request.headers.referer ?? null, ip: request.ip });
       return context.sendMessage(request, reply, 403, 'This form has expired', 'The form was not sent by this console page. Nothing was changed. Reload the page and try again.');
     }
@@ -103,14 +103,15 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
 
 /**
  * Whether a POST comes from one of our own pages: its Origin (or, without one, its Referer) is this
- * console's origin, the scheme being https whenever cookies are Secure (TLS ends at the proxy). A
- * browser always sends one of them with a form; a request with neither is not from a page.
+ * console's origin: WEB_PUBLIC_URL's, or else the Host asked for, over https whenever cookies are
+ * Secure (TLS ends at the proxy). A browser always sends one of them with a form; a request with
+ * neither is not from a page.
  */
-function fromOwnOrigin(request: FastifyRequest, secure: boolean): boolean {
+function fromOwnOrigin(request: FastifyRequest, deps: ConsoleDependencies): boolean {
   const claimed = request.headers.origin ?? request.headers.referer;
-  if (typeof claimed !== 'string' || !request.host) return false;
+  if (typeof claimed !== 'string') return false;
   try {
-    const own = new URL(`${secure ? 'https' : request.protocol}://${request.host}`).origin;
+    const own = deps.publicOrigin ?? new URL(`${deps.secureCookie ? 'https' : request.protocol}://${request.host}`).origin;
     return new URL(claimed).origin === own;
   } catch {
     return false;

@@ -34,6 +34,8 @@ export interface ConsoleDependencies {
   sessionMs: number;
   /** The reverse proxies (IPs, CIDR ranges) whose X-Forwarded-For hop is believed; none by default. */
   trustedProxies?: string[];
+  /** The origin staff open the console at, when a proxy in front does not pass the Host they used; else taken from Host. */
+  publicOrigin?: string | null;
   /** Rows per queue page (50). */
   pageSize?: number;
 }

@@ -41,6 +41,7 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
     secureCookie: web.secureCookie,
     sessionMs: web.sessionMs,
     trustedProxies: web.trustedProxies,
+    publicOrigin: web.publicOrigin,
   });
   await server.listen({ host: web.host, port: web.port });
   // The address actually bound, not a guess: Fastify's own answer for 0.0.0.0 is one loopback URL.
@@ -66,11 +67,14 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
 
 /** `cancel-desk serve`: the console alone, until SIGTERM or SIGINT. */
 export async function serveConsole(app: App, clock: Clock, log: Logger): Promise<void> {
-  const running = await startConsole(app, clock, log);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  // Listening before the signal handlers are in place would let an early SIGTERM kill it uncleanly.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
   });
+  process.once('SIGTERM', () => stop());
+  process.once('SIGINT', () => stop());
+  const running = await startConsole(app, clock, log);
+  await stopped;
   await running.close();
 }

@@ -171,7 +171,7 @@ describe('sign-in, sessions and sign-out', () => {
   it('marks the cookie Secure and __Host- when configured', async () => {
     const secure = await startConsoleHarness({ fixtures: [], secureCookie: true });
     try {
-      const visitor = new Visitor(secure.web);
+      const visitor = new Visitor(secure.web, '127.0.0.1', { origin: 'https://localhost' });
       const response = await visitor.signIn('alice', PASSWORD);
       const setCookie = ([] as string[]).concat(response.headers['set-cookie'] as string | string[]);
       expect(setCookie.find((cookie) => cookie.startsWith('__Host-cd_session='))).toMatch(/; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);

@@ -82,6 +82,7 @@ it('serve: refuses plain HTTP on every interface, and when allowed, logs the add
   const url = await allowed.listening();
   expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
   expect(allowed.lines.find((line) => line.event === 'console_listening')).toMatchObject({ host: '0.0.0.0', secureCookie: false });
+  expect((await fetch(`${url}/login`)).status).toBe(200);
   allowed.child.kill('SIGTERM');
   expect(await allowed.exited).toBe(0);
 });

@@ -116,12 +116,22 @@ describe('behind a reverse proxy', () => {
     expect(new Set(console_.harness.logs.filter((line) => line.event === 'console_sign_in_failed').map((line) => line.ip))).toEqual(new Set(['198.51.100.8']));
   });
 
+  it('throttles a client spraying names through the proxy with a new X-Forwarded-For each time', async () => {
+    const statuses = [];
+    for (let name = 1; name <= 21; name++) {
+      const forwarded = `10.99.3.${name}, 198.51.100.9`;
+      statuses.push((await new Visitor(console_.web, '10.250.0.1', { 'x-forwarded-for': forwarded }).signIn(`staff${name}`, 'guess')).statusCode);
+    }
+    expect(statuses).toEqual([...Array<number>(20).fill(401), 429]);
+  });
+
   it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
     const statuses = [];
     for (let attempt = 1; attempt <= 6; attempt++) {
       statuses.push((await new Visitor(console_.web, '203.0.113.5', { 'x-forwarded-for': `10.99.2.${attempt}` }).signIn('alice', 'wrong')).statusCode);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(new Set(console_.harness.logs.filter((line) => line.event === 'console_sign_in_failed').map((line) => line.ip))).toEqual(new Set(['203.0.113.5']));
   });
 });
 
@@ -165,6 +175,18 @@ describe('forms from another origin', () => {
     const visitor = new Visitor(console_.web, '10.30.0.2', { origin: 'https://evil.example' });
     expect((await visitor.signIn('alice', PASSWORD)).statusCode).toBe(403);
     expect(visitor.cookie('cd_session')).toBeUndefined();
+  });
+
+  it('takes WEB_PUBLIC_URL as its origin when a proxy in front passes another Host', async () => {
+    const proxied = await startConsoleHarness({ fixtures: [], secureCookie: true, env: { WEB_PUBLIC_URL: 'https://console.example.com/' } });
+    try {
+      const asStaffSeeIt = new Visitor(proxied.web, '127.0.0.1', { host: '127.0.0.1:8080', origin: 'https://console.example.com' });
+      expect((await asStaffSeeIt.signIn('alice', PASSWORD)).statusCode).toBe(303);
+      const fromHost = new Visitor(proxied.web, '127.0.0.1', { host: '127.0.0.1:8080', origin: 'https://127.0.0.1:8080' });
+      expect((await fromHost.signIn('alice', PASSWORD)).statusCode).toBe(403);
+    } finally {
+      await proxied.close();
+    }
   });
 });
 

@@ -51,6 +51,7 @@ export async function startConsoleHarness(options: { env?: Record<string, string
     secureCookie: options.secureCookie ?? false,
     sessionMs: app.config.web.sessionMs,
     trustedProxies: app.config.web.trustedProxies,
+    publicOrigin: app.config.web.publicOrigin,
     pageSize: options.pageSize,
   });
   await web.ready();
@@ -130,7 +131,7 @@ export async function recordCrafted(harness: Harness, fields: { username: string
   }).reference!;
 }
 
-/** What `inject` sends as Host, and so the console's own origin in these tests. */
+/** The console's own origin in these tests: every Visitor asks for Host `localhost`, as a browser at this origin would. */
 export const OWN_ORIGIN = 'http://localhost';
 
 /** One browser's cookies, kept across injected requests; its forms carry our Origin, as a browser's do. */
@@ -179,7 +180,7 @@ export class Visitor {
   }
 
   private headers(): Record<string, string> {
-    return { ...this.extraHeaders, ...(this.jar.size > 0 ? { cookie: this.cookieHeader } : {}) };
+    return { host: 'localhost', ...this.extraHeaders, ...(this.jar.size > 0 ? { cookie: this.cookieHeader } : {}) };
   }
 
   private keep(response: LightMyRequestResponse): LightMyRequestResponse {

@@ -20,7 +20,8 @@ import { EventLog } from './queue/event-log';
 import { OutboxStore } from './queue/outbox-store';
 import { RequestQueue } from './queue/request-queue';
 import { ReviewStore } from './queue/review-store';
-import { ConsoleSessions, SignInThrottle } from './queue/sessions';
+import { ConsoleSessions } from './queue/sessions';
+import { SignInAttempts } from './queue/sign-in-attempts';
 import { StaffStore } from './queue/staff';
 import { TriageDecisions } from './queue/triage-decisions';
 import { TriageStore } from './queue/triage-store';
@@ -46,7 +47,7 @@ export interface App {
   readonly staff: StaffRoster;
   /** The web console's sign-ins and sign-in throttle (src/console). */
   readonly sessions: ConsoleSessions;
-  readonly signInThrottle: SignInThrottle;
+  readonly signInAttempts: SignInAttempts;
   /** Reads an account directory CSV and stores its good rows in one transaction. */
   importAccounts(csv: Uint8Array): AccountImport;
   /** Approved requests, in approval order; `since` is a `YYYY-MM-DD` day in TIME_ZONE. */
@@ -95,8 +96,8 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null }),
     triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
     staff: createStaffDirectory(staff),
-    sessions: new ConsoleSessions(db, clock),
-    signInThrottle: new SignInThrottle(db, clock, config.web.signIn),
+    sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
+    signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight((shouldStop) =>

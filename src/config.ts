@@ -1,4 +1,5 @@
 import { validate as isCronExpression } from 'node-cron';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
@@ -21,6 +22,26 @@ const vaultKey = z
   .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
   .transform((value) => Buffer.from(value, 'base64'))
   .optional();
+
+/** IPs and CIDR ranges, comma-separated: the reverse proxies whose X-Forwarded-For hop is believed. */
+const addressList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .refine((entries) => entries.every(isAddressOrRange), 'must be IP addresses or CIDR ranges, comma-separated, e.g. "127.0.0.1,10.0.0.0/8"');
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/** Only these names reach nobody but this machine; anything else is reachable from the network. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || /^::ffff:127\./.test(bare);
+}
 
 const timeZone = z.string().refine((zone) => {
   try {
@@ -68,10 +89,15 @@ const environmentSchema = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEB_COOKIE_SECURE: flag(false),
-  WEB_TRUST_PROXY: flag(false),
+  WEB_ALLOW_INSECURE_HTTP: flag(false),
+  WEB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL staff open, e.g. https://console.example.com' }).optional(),
+  WEB_TRUSTED_PROXIES: addressList,
   WEB_SESSION_HOURS: whole(12),
+  WEB_SESSION_IDLE_MINUTES: whole(30),
   WEB_SIGNIN_MAX_FAILURES: whole(5),
   WEB_SIGNIN_LOCK_MINUTES: whole(15),
+  WEB_SIGNIN_ADDRESS_MAX_FAILURES: whole(20),
+  WEB_SIGNIN_NAME_MAX_FAILURES: whole(20),
 })
   .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && env.IMAP_PASSWORD), {
     message: 'IMAP_USER and IMAP_PASSWORD are required when IMAP_HOST is set',
@@ -80,6 +106,11 @@ const environmentSchema = z.object({
   .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
     message: 'is required when ACCOUNT_WEBHOOK_URL is set: every hand-off is signed with it (openssl rand -hex 32)',
     path: ['ACCOUNT_WEBHOOK_SECRET'],
+  })
+  .refine((env) => isLoopback(env.WEB_HOST) || env.WEB_COOKIE_SECURE || env.WEB_ALLOW_INSECURE_HTTP, {
+    message:
+      'is not a loopback address, so staff passwords and session cookies would cross the network in plain HTTP: put a TLS reverse proxy in front and set WEB_COOKIE_SECURE=true, or set WEB_ALLOW_INSECURE_HTTP=true to accept that',
+    path: ['WEB_HOST'],
   })
   .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
     message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
@@ -112,22 +143,44 @@ export interface WebSettings {
   port: number;
   /** Marks the session cookie Secure (and names it `__Host-…`): set it whenever staff reach the console over HTTPS. */
   secureCookie: boolean;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (sign-in throttling is per address). */
-  trustProxy: boolean;
+  /**
+   * The reverse proxies (IPs, CIDR ranges) whose X-Forwarded-For is believed, and only for the hop
+   * they add: the client address is the right-most one that is not itself a trusted proxy.
+   */
+  trustedProxies: string[];
+  /** The origin staff open (from WEB_PUBLIC_URL), which every POST must come from; null: the one the request's Host names. */
+  publicOrigin: string | null;
+  /** Absolute lifetime of a sign-in. */
   sessionMs: number;
-  /** This many failed sign-ins for one name, or from one address, within `lockMs` lock it for `lockMs`. */
-  signIn: { maxFailures: number; windowMs: number; lockMs: number };
+  /** A session unused this long ends. */
+  sessionIdleMs: number;
+  signIn: SignInPolicy;
+}
+
+/** Sign-in throttling (see `.env.example`); enforced in src/queue/sign-in-attempts.ts. */
+export interface SignInPolicy {
+  /** Failures for one name from one address before each further attempt waits. */
+  maxFailures: number;
+  /** The first wait; it doubles with every further failure. Failures below the limit are forgotten after this long without one. */
+  lockMs: number;
+  /** Failures from one address, whatever the names, before it waits the same way. */
+  addressMaxFailures: number;
+  /** Failures for one name from all addresses after which every address gets one failure before waiting. */
+  nameMaxFailures: number;
 }
 
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment once; nothing else in the product looks at process.env. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environmentSchema.safeParse(blankAsMissing(environment));
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
+  const settings = blankAsMissing(environment);
+  const parsed = environmentSchema.safeParse(settings);
+  const reasons = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // A retired setting is refused rather than ignored: silently dropping it would change whose address is throttled.
+  if (settings.WEB_TRUST_PROXY !== undefined) {
+    reasons.push('WEB_TRUST_PROXY: is no longer read (it believed any X-Forwarded-For): name your reverse proxies in WEB_TRUSTED_PROXIES instead, e.g. WEB_TRUSTED_PROXIES=127.0.0.1');
   }
+  if (!parsed.success || reasons.length > 0) throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
   const env = parsed.data;
   const mailFrom = parseMailbox(env.MAIL_FROM);
   return {
@@ -159,9 +212,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       host: env.WEB_HOST,
       port: env.WEB_PORT,
       secureCookie: env.WEB_COOKIE_SECURE,
-      trustProxy: env.WEB_TRUST_PROXY,
+      trustedProxies: env.WEB_TRUSTED_PROXIES,
+      publicOrigin: env.WEB_PUBLIC_URL ? new URL(env.WEB_PUBLIC_URL).origin : null,
       sessionMs: env.WEB_SESSION_HOURS * 60 * 60 * 1000,
-      signIn: { maxFailures: env.WEB_SIGNIN_MAX_FAILURES, windowMs: env.WEB_SIGNIN_LOCK_MINUTES * 60 * 1000, lockMs: env.WEB_SIGNIN_LOCK_MINUTES * 60 * 1000 },
+      sessionIdleMs: env.WEB_SESSION_IDLE_MINUTES * 60 * 1000,
+      signIn: {
+        maxFailures: env.WEB_SIGNIN_MAX_FAILURES,
+        lockMs: env.WEB_SIGNIN_LOCK_MINUTES * 60 * 1000,
+        addressMaxFailures: env.WEB_SIGNIN_ADDRESS_MAX_FAILURES,
+        nameMaxFailures: env.WEB_SIGNIN_NAME_MAX_FAILURES,
+      },
     },
     intake: {
       trustedAuthservId: env.TRUSTED_AUTHSERV_ID.toLowerCase(),

@@ -35,3 +35,34 @@ it('names every invalid setting at once', () => {
 it('refuses a vault key that is not 32 bytes', () => {
   expect(() => loadConfig({ VAULT_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/VAULT_KEY/);
 });
+
+it('refuses the retired WEB_TRUST_PROXY, pointing to WEB_TRUSTED_PROXIES', () => {
+  expect(() => loadConfig({ WEB_TRUST_PROXY: 'true' })).toThrow(/WEB_TRUST_PROXY: .*WEB_TRUSTED_PROXIES/);
+  expect(() => loadConfig({ WEB_TRUST_PROXY: 'false' })).toThrow(ConfigError);
+});
+
+it('reads WEB_TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else', () => {
+  expect(loadConfig({ WEB_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).web.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+  expect(loadConfig({}).web.trustedProxies).toEqual([]);
+  for (const wrong of ['proxy.example', '10.0.0.0/33', 'loopback', '10.0.0.1/8/8']) expect(() => loadConfig({ WEB_TRUSTED_PROXIES: wrong })).toThrow(/WEB_TRUSTED_PROXIES/);
+});
+
+it('refuses a console on a non-loopback address over plain HTTP unless told to allow it', () => {
+  for (const host of ['0.0.0.0', '::', '192.0.2.10', 'console.example']) {
+    expect(() => loadConfig({ WEB_HOST: host })).toThrow(/WEB_HOST: .*WEB_COOKIE_SECURE=true.*WEB_ALLOW_INSECURE_HTTP=true/);
+    expect(loadConfig({ WEB_HOST: host, WEB_COOKIE_SECURE: 'true' }).web.host).toBe(host);
+    expect(loadConfig({ WEB_HOST: host, WEB_ALLOW_INSECURE_HTTP: 'true' }).web.host).toBe(host);
+  }
+  for (const host of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost']) expect(loadConfig({ WEB_HOST: host }).web.host).toBe(host);
+});
+
+it('ends idle console sessions after WEB_SESSION_IDLE_MINUTES, 30 by default', () => {
+  expect(loadConfig({}).web.sessionIdleMs).toBe(30 * 60_000);
+  expect(loadConfig({ WEB_SESSION_IDLE_MINUTES: '10' }).web.sessionIdleMs).toBe(10 * 60_000);
+});
+
+it('takes the console origin from WEB_PUBLIC_URL, and refuses one that is not an http(s) URL', () => {
+  expect(loadConfig({ WEB_PUBLIC_URL: 'https://console.example.com/requests' }).web.publicOrigin).toBe('https://console.example.com');
+  expect(loadConfig({}).web.publicOrigin).toBeNull();
+  expect(() => loadConfig({ WEB_PUBLIC_URL: 'console.example.com' })).toThrow(/WEB_PUBLIC_URL/);
+});

@@ -29,7 +29,8 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   const context = createContext(deps, views);
   const app = Fastify({
     logger: false,
-    trustProxy: deps.trustProxy ?? false,
+    // Only the listed proxies' hop is believed: the client is the right-most X-Forwarded-For address not itself a trusted proxy.
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     // A URL the router cannot even decode answers before any hook runs: it gets the same headers by hand.
@@ -46,6 +47,11 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   app.decorateRequest('sessionToken', null);
 
   app.addHook('onRequest', async (request, reply) => {
+    // A form posted from another site is refused before anything else looks at it, signed in or not.
+    if (request.method === 'POST' && !fromOwnOrigin(request, deps)) {
+      deps.log.warn('console_origin_refused', { path: request.url.split('?')[0], origin: request.headers.origin ?? null, referer: request.headers.referer ?? null, ip: request.ip });
+      return context.sendMessage(request, reply, 403, 'This form has expired', 'The form was not sent by this console page. Nothing was changed. Reload the page and try again.');
+    }
     identify(context, request);
     if (isPublic(request) || request.staffName !== null) return;
     const wanted = safeReturnPath(request.url);
@@ -93,6 +99,23 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   requestRoutes(app, context);
   triageRoutes(app, context);
   return app;
+}
+
+/**
+ * Whether a POST comes from one of our own pages: its Origin (or, without one, its Referer) is this
+ * console's origin: WEB_PUBLIC_URL's, or else the Host asked for, over https whenever cookies are
+ * Secure (TLS ends at the proxy). A browser always sends one of them with a form; a request with
+ * neither is not from a page.
+ */
+function fromOwnOrigin(request: FastifyRequest, deps: ConsoleDependencies): boolean {
+  const claimed = request.headers.origin ?? request.headers.referer;
+  if (typeof claimed !== 'string') return false;
+  try {
+    const own = deps.publicOrigin ?? new URL(`${deps.secureCookie ? 'https' : request.protocol}://${request.host}`).origin;
+    return new URL(claimed).origin === own;
+  } catch {
+    return false;
+  }
 }
 
 function isPublic(request: FastifyRequest): boolean {

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { ConsoleSessions, SignInThrottle } from '../queue/sessions';
+import type { ConsoleSessions } from '../queue/sessions';
+import type { SignInAttempts } from '../queue/sign-in-attempts';
 import type { ReviewService, StaffDirectory } from '../review/review-service';
 import type { TriageService } from '../triage/triage-service';
 import { STATUSES, statusLabel } from './present';
@@ -22,7 +23,7 @@ export interface ConsoleDependencies {
   triage: TriageService;
   staff: StaffDirectory;
   sessions: ConsoleSessions;
-  throttle: SignInThrottle;
+  signInAttempts: SignInAttempts;
   clock: Clock;
   log: Logger;
   /** The console's templates folder (templates/web): pages, partials/ and static/. */
@@ -31,8 +32,10 @@ export interface ConsoleDependencies {
   /** Secure cookies named `__Host-…`: whenever the console is reached over HTTPS. */
   secureCookie: boolean;
   sessionMs: number;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy?: boolean;
+  /** The reverse proxies (IPs, CIDR ranges) whose X-Forwarded-For hop is believed; none by default. */
+  trustedProxies?: string[];
+  /** The origin staff open the console at, when a proxy in front does not pass the Host they used; else taken from Host. */
+  publicOrigin?: string | null;
   /** Rows per queue page (50). */
   pageSize?: number;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignInThrottle } from '../queue/sessions';
+import { nameHash } from '../queue/sign-in-attempts';
 import type { ConsoleContext } from './console-context';
 import { formatTime } from './present';
 import { csrfTokenFor, randomToken, readCookie, safeReturnPath, sameSecret, serializeCookie } from './web-security';
@@ -13,7 +13,7 @@ const SIGN_IN_FORM_SECONDS = 60 * 60;
  * SameSite=Strict cookie and in the form), since there is no session yet to derive one from.
  */
 export function signInRoutes(app: FastifyInstance, context: ConsoleContext): void {
-  const { cookies, sessions, staff, throttle, log, clock } = context;
+  const { cookies, sessions, staff, signInAttempts, log, clock } = context;
 
   const showForm = (request: FastifyRequest, reply: FastifyReply, status: number, view: { error?: string; info?: string; name?: string; next?: string | null }) => {
     const existing = readCookie(request.headers.cookie, cookies.signIn);
@@ -46,22 +46,20 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
     if (!name || !password) return showForm(request, reply, 400, { error: 'Enter your name and your password.', name, next });
 
-    const subjects = SignInThrottle.subjects(name, request.ip);
-    const locked = throttle.lockedUntil(subjects);
-    if (locked) {
-      log.warn('console_sign_in_refused', { reason: 'locked', ip: request.ip, lockedUntil: locked.toISOString() });
-      return showForm(request, reply, 429, { error: lockMessage(locked), name, next });
+    // Counted before the (slow) password check, so that attempts sent at once cannot all be checked.
+    const reservation = signInAttempts.reserve(name, request.ip);
+    if (!reservation.allowed) {
+      log.warn('console_sign_in_refused', { reason: reservation.who, nameHash: nameHash(name), ip: request.ip, retryAt: reservation.retryAt.toISOString() });
+      return showForm(request, reply, 429, { error: waitMessage(reservation.retryAt), name, next });
     }
+    if (reservation.nameSlowed) log.warn('console_sign_in_name_slowed', { nameHash: reservation.attempt.nameHash, ip: request.ip });
     const canonical = (await staff.verify(name, password)) ? canonicalName(name) : null;
     if (canonical === null) {
-      const lockedNow = throttle.recordFailure(subjects);
-      log.warn('console_sign_in_failed', { ip: request.ip, locked: lockedNow !== null });
-      return lockedNow
-        ? showForm(request, reply, 429, { error: lockMessage(lockedNow), name, next })
-        : showForm(request, reply, 401, { error: 'Wrong name or password.', name, next });
+      log.warn('console_sign_in_failed', { nameHash: reservation.attempt.nameHash, ip: request.ip });
+      return showForm(request, reply, 401, { error: 'Wrong name or password.', name, next });
     }
 
-    throttle.recordSuccess(name);
+    signInAttempts.succeeded(reservation.attempt);
     const previous = readCookie(request.headers.cookie, cookies.session);
     if (previous) sessions.close(previous);
     const session = sessions.open(canonical, context.sessionMs);
@@ -95,9 +93,9 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     return member?.name ?? name;
   }
 
-  function lockMessage(until: Date): string {
+  function waitMessage(until: Date): string {
     const minutes = Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
-    return `Too many failed sign-ins. Signing in with this name or from this computer is locked until ${formatTime(until.toISOString(), context.timeZone).slice(11)} (${minutes} min). Ask an administrator if it cannot wait.`;
+    return `Too many failed sign-ins from this computer. Try again after ${formatTime(until.toISOString(), context.timeZone).slice(11)} (${minutes} min). Ask an administrator if it cannot wait.`;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { App } from '../app';
 import type { Clock } from '../clock';
@@ -32,20 +33,28 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
     triage: app.triage,
     staff: app.staff,
     sessions: app.sessions,
-    throttle: app.signInThrottle,
+    signInAttempts: app.signInAttempts,
     clock,
     log,
     templatesDir: join(app.config.templatesDir, 'web'),
     timeZone: app.config.timeZone,
     secureCookie: web.secureCookie,
     sessionMs: web.sessionMs,
-    trustProxy: web.trustProxy,
+    trustedProxies: web.trustedProxies,
+    publicOrigin: web.publicOrigin,
   });
-  const url = await server.listen({ host: web.host, port: web.port });
-  app.sessions.removeExpired();
-  const sweep = setInterval(() => app.sessions.removeExpired(), SESSION_SWEEP_MS);
+  await server.listen({ host: web.host, port: web.port });
+  // The address actually bound, not a guess: Fastify's own answer for 0.0.0.0 is one loopback URL.
+  const bound = server.server.address() as AddressInfo;
+  const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  const sweepNow = () => {
+    app.sessions.removeExpired();
+    app.signInAttempts.removeForgotten();
+  };
+  sweepNow();
+  const sweep = setInterval(sweepNow, SESSION_SWEEP_MS);
   sweep.unref();
-  log.info('console_listening', { url, secureCookie: web.secureCookie });
+  log.info('console_listening', { url, host: bound.address, port: bound.port, secureCookie: web.secureCookie, trustedProxies: web.trustedProxies });
   return {
     url,
     async close() {
@@ -58,11 +67,14 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
 
 /** `cancel-desk serve`: the console alone, until SIGTERM or SIGINT. */
 export async function serveConsole(app: App, clock: Clock, log: Logger): Promise<void> {
-  const running = await startConsole(app, clock, log);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  // Listening before the signal handlers are in place would let an early SIGTERM kill it uncleanly.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
   });
+  process.once('SIGTERM', () => stop());
+  process.once('SIGINT', () => stop());
+  const running = await startConsole(app, clock, log);
+  await stopped;
   await running.close();
 }

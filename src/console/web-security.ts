@@ -3,7 +3,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * Headers on every response of the console, pages, errors, static assets and documents alike.
  * No script at all, styles only from our own stylesheet, images and frames (ID documents) only
- * from us, forms only to us, and nobody else may frame us.
+ * from us, forms only to us, and nobody else may frame us. The referrer goes to ourselves only:
+ * under `no-referrer` a browser posts our own forms with `Origin: null`, and the origin check needs it.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': [
@@ -16,7 +17,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "base-uri 'none'",
   ].join('; '),
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'SAMEORIGIN',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadViews } from '../../src/console/views';
 import { contentDisposition, SECURITY_HEADERS } from '../../src/console/web-security';
-import { deliverAll, FIXTURE, hiddenCsrf, PASSWORD, recordCrafted, startConsoleHarness, TEMPLATES, versionOn, Visitor, type ConsoleHarness } from './support/console-harness';
+import { deliverAll, FIXTURE, hiddenCsrf, OWN_ORIGIN, PASSWORD, recordCrafted, startConsoleHarness, TEMPLATES, versionOn, Visitor, type ConsoleHarness } from './support/console-harness';
 
 jest.setTimeout(30_000);
 
@@ -13,7 +13,7 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'se
 function expectSecurityHeaders(response: { headers: Record<string, unknown> }) {
   expect(response.headers['content-security-policy']).toBe(CSP);
   expect(response.headers['x-content-type-options']).toBe('nosniff');
-  expect(response.headers['referrer-policy']).toBe('no-referrer');
+  expect(response.headers['referrer-policy']).toBe('same-origin');
 }
 
 describe('an anonymous visitor', () => {
@@ -101,7 +101,7 @@ describe('security headers', () => {
       await staff.get('/requests/CR-ZZZZZZZZZZ'),
       await staff.get('/no/such/page'),
       await staff.post(`/requests/${reference}/approve`, { version: '1' }),
-      await console_.web.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{"name":"alice"}' }),
+      await console_.web.inject({ method: 'POST', url: '/login', headers: { origin: OWN_ORIGIN, 'content-type': 'application/json' }, payload: '{"name":"alice"}' }),
       await console_.web.inject({ method: 'GET', url: '/requests/%E0%A4%A' }),
     ];
     expect(responses.map((response) => response.statusCode)).toEqual([200, 303, 200, 200, 404, 200, 200, 200, 404, 404, 403, 415, 400]);
@@ -171,7 +171,7 @@ describe('sign-in, sessions and sign-out', () => {
   it('marks the cookie Secure and __Host- when configured', async () => {
     const secure = await startConsoleHarness({ fixtures: [], secureCookie: true });
     try {
-      const visitor = new Visitor(secure.web);
+      const visitor = new Visitor(secure.web, '127.0.0.1', { origin: 'https://localhost' });
       const response = await visitor.signIn('alice', PASSWORD);
       const setCookie = ([] as string[]).concat(response.headers['set-cookie'] as string | string[]);
       expect(setCookie.find((cookie) => cookie.startsWith('__Host-cd_session='))).toMatch(/; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);
@@ -199,7 +199,12 @@ describe('sign-in, sessions and sign-out', () => {
     const visitor = new Visitor(console_.web, '10.0.0.2');
     await visitor.signIn('alice', PASSWORD);
     const token = visitor.cookie('cd_session')!;
-    console_.harness.clock.advance(12 * 60 * 60 * 1000 - 60_000);
+    // In use every 20 minutes, so never idle, it still ends at its absolute lifetime of 12 hours.
+    for (let step = 1; step <= 35; step++) {
+      console_.harness.clock.advance(20 * 60_000);
+      expect((await visitor.get('/requests')).statusCode).toBe(200);
+    }
+    console_.harness.clock.advance(19 * 60_000);
     expect((await visitor.get('/requests')).statusCode).toBe(200);
     console_.harness.clock.advance(60_000);
     expect((await visitor.get('/requests')).statusCode).toBe(303);
@@ -228,52 +233,6 @@ describe('sign-in, sessions and sign-out', () => {
     await visitor.signIn('alice', PASSWORD);
     expect((await visitor.post('/logout', {})).statusCode).toBe(403);
     expect((await visitor.get('/requests')).statusCode).toBe(200);
-  });
-});
-
-describe('sign-in throttling', () => {
-  let console_: ConsoleHarness;
-  beforeEach(async () => {
-    console_ = await startConsoleHarness({ fixtures: [] });
-  });
-  afterEach(() => console_.close());
-
-  it('locks a name for 15 minutes after 5 failures within 15 minutes, with a clear message, even for the right password', async () => {
-    for (let attempt = 1; attempt <= 4; attempt++) {
-      const visitor = new Visitor(console_.web, `10.1.0.${attempt}`);
-      expect((await visitor.signIn('alice', `wrong ${attempt}`)).statusCode).toBe(401);
-      console_.harness.clock.advance(60_000);
-    }
-    const fifth = await new Visitor(console_.web, '10.1.0.5').signIn('alice', 'wrong 5');
-    expect(fifth.statusCode).toBe(429);
-    expect(fifth.body).toContain('Too many failed sign-ins');
-    expect(fifth.body).toMatch(/locked until \d\d:\d\d \(15 min\)/);
-    const right = await new Visitor(console_.web, '10.1.0.6').signIn('ALICE', PASSWORD);
-    expect(right.statusCode).toBe(429);
-    // Another name from the same addresses is not affected.
-    expect((await new Visitor(console_.web, '10.1.0.6').signIn('bob', PASSWORD)).statusCode).toBe(303);
-
-    console_.harness.clock.advance(14 * 60_000);
-    expect((await new Visitor(console_.web, '10.1.0.7').signIn('alice', PASSWORD)).statusCode).toBe(429);
-    console_.harness.clock.advance(60_000 + 1);
-    expect((await new Visitor(console_.web, '10.1.0.7').signIn('alice', PASSWORD)).statusCode).toBe(303);
-    expect(console_.harness.logs).toContainEqual(expect.objectContaining({ event: 'console_sign_in_failed', locked: true }));
-  });
-
-  it('locks an address after 5 failures with any names, leaving other addresses free', async () => {
-    const names = ['carol', 'dave', 'erin', 'frank', 'grace'];
-    const statuses = [];
-    for (const name of names) statuses.push((await new Visitor(console_.web, '192.0.2.9').signIn(name, 'guess')).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    expect((await new Visitor(console_.web, '192.0.2.9').signIn('alice', PASSWORD)).statusCode).toBe(429);
-    expect((await new Visitor(console_.web, '192.0.2.10').signIn('alice', PASSWORD)).statusCode).toBe(303);
-  });
-
-  it('forgets failures older than the window', async () => {
-    for (let attempt = 1; attempt <= 4; attempt++) expect((await new Visitor(console_.web, `10.2.0.${attempt}`).signIn('alice', 'wrong')).statusCode).toBe(401);
-    console_.harness.clock.advance(15 * 60_000 + 1);
-    expect((await new Visitor(console_.web, '10.2.0.9').signIn('alice', 'wrong')).statusCode).toBe(401);
-    expect((await new Visitor(console_.web, '10.2.0.9').signIn('alice', PASSWORD)).statusCode).toBe(303);
   });
 });
 

@@ -7,19 +7,21 @@ import { ROOT } from '../support/cli';
 jest.setTimeout(60_000);
 
 /** `cancel-desk serve` or `run` as an operator starts it (the built CLI), its JSON log lines on stderr. */
-function start(command: 'serve' | 'run', dataDir: string) {
+function start(command: 'serve' | 'run', dataDir: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), command], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, WEB_PORT: '0', MAIL_FROM: 'support@example.test', POLL_SCHEDULE: '0 0 1 1 *' },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, WEB_PORT: '0', MAIL_FROM: 'support@example.test', POLL_SCHEDULE: '0 0 1 1 *', ...env },
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
+  let text = '';
   child.stderr.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
     buffered += chunk.toString('utf8');
     const complete = buffered.split('\n');
     buffered = complete.pop()!;
-    lines.push(...complete.map((line) => JSON.parse(line) as Record<string, unknown>));
+    lines.push(...complete.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>));
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const listening = async (): Promise<string> => {
     const deadline = Date.now() + 20_000;
     for (;;) {
@@ -29,7 +31,7 @@ function start(command: 'serve' | 'run', dataDir: string) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  return { child, lines, exited, listening };
+  return { child, lines, exited, listening, stderr: () => text };
 }
 
 it('serve: creates the first admin once, prints its password once, answers on WEB_PORT, and stops on SIGTERM', async () => {
@@ -68,4 +70,19 @@ it('run: the daemon starts the console too, and closes it on SIGTERM', async () 
   expect(events.indexOf('console_stopped')).toBeGreaterThan(events.indexOf('daemon_stopping'));
   expect(events.at(-1)).toBe('daemon_stopped');
   await expect(fetch(`${url}/login`)).rejects.toThrow();
+});
+
+it('serve: refuses plain HTTP on every interface, and when allowed, logs the address it really bound', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-serve-host-'));
+  const refused = start('serve', dataDir, { WEB_HOST: '0.0.0.0' });
+  expect(await refused.exited).toBe(78);
+  expect(refused.stderr()).toMatch(/WEB_HOST: .*WEB_COOKIE_SECURE=true.*WEB_ALLOW_INSECURE_HTTP=true/);
+
+  const allowed = start('serve', dataDir, { WEB_HOST: '0.0.0.0', WEB_ALLOW_INSECURE_HTTP: 'true' });
+  const url = await allowed.listening();
+  expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+  expect(allowed.lines.find((line) => line.event === 'console_listening')).toMatchObject({ host: '0.0.0.0', secureCookie: false });
+  expect((await fetch(`${url}/login`)).status).toBe(200);
+  allowed.child.kill('SIGTERM');
+  expect(await allowed.exited).toBe(0);
 });

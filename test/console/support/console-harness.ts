@@ -43,13 +43,15 @@ export async function startConsoleHarness(options: { env?: Record<string, string
     triage: app.triage,
     staff: app.staff,
     sessions: app.sessions,
-    throttle: app.signInThrottle,
+    signInAttempts: app.signInAttempts,
     clock: harness.clock,
     log,
     templatesDir: TEMPLATES,
     timeZone: app.config.timeZone,
     secureCookie: options.secureCookie ?? false,
     sessionMs: app.config.web.sessionMs,
+    trustedProxies: app.config.web.trustedProxies,
+    publicOrigin: app.config.web.publicOrigin,
     pageSize: options.pageSize,
   });
   await web.ready();
@@ -129,7 +131,10 @@ export async function recordCrafted(harness: Harness, fields: { username: string
   }).reference!;
 }
 
-/** One browser's cookies, kept across injected requests. */
+/** The console's own origin in these tests: every Visitor asks for Host `localhost`, as a browser at this origin would. */
+export const OWN_ORIGIN = 'http://localhost';
+
+/** One browser's cookies, kept across injected requests; its forms carry our Origin, as a browser's do. */
 export class Visitor {
   private readonly jar = new Map<string, string>();
   csrf: string | null = null;
@@ -137,6 +142,8 @@ export class Visitor {
   constructor(
     private readonly web: FastifyInstance,
     readonly remoteAddress = '127.0.0.1',
+    /** Sent with every request, e.g. X-Forwarded-For, or another Origin. */
+    private readonly extraHeaders: Record<string, string> = {},
   ) {}
 
   get cookieHeader(): string {
@@ -154,7 +161,13 @@ export class Visitor {
   async post(url: string, form: Record<string, string | undefined>): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams(Object.entries(form).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
     return this.keep(
-      await this.web.inject({ method: 'POST', url, remoteAddress: this.remoteAddress, headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body }),
+      await this.web.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.remoteAddress,
+        headers: { origin: OWN_ORIGIN, ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      }),
     );
   }
 
@@ -167,7 +180,7 @@ export class Visitor {
   }
 
   private headers(): Record<string, string> {
-    return this.jar.size > 0 ? { cookie: this.cookieHeader } : {};
+    return { host: 'localhost', ...this.extraHeaders, ...(this.jar.size > 0 ? { cookie: this.cookieHeader } : {}) };
   }
 
   private keep(response: LightMyRequestResponse): LightMyRequestResponse {

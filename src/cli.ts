@@ -28,9 +28,10 @@ const USAGE = `usage: cancel-desk <command>
   serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
   poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
-  queue list [--status S|all] [--unread] [--json]
+  queue list [--status S|all] [--unread] [--overdue] [--json]
                                     queued requests, oldest first (all statuses unless --status);
-                                    --unread: only those with a customer mail nobody has read yet
+                                    --unread: only those with a customer mail nobody has read yet;
+                                    --overdue: only undecided ones past their working-day deadline
   queue show <reference> [--json]   one request: status, sender, fields, documents, pre-checks,
                                     hand-off, and its mails and events in time order
   queue approve <reference> --by STAFF [--note TEXT]
@@ -103,19 +104,21 @@ const commands: Record<string, Command> = {
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
-  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, unread: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, unread: { type: 'boolean' }, overdue: { type: 'boolean' }, json: { type: 'boolean' } } });
   if (values.status !== undefined && values.status !== 'all' && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
     throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}, all`);
   }
   const status = values.status === 'all' ? undefined : (values.status as RequestStatus | undefined);
   return withApp(config, async (app) => {
-    const requests = app.queue.listRequests({ status, unread: values.unread });
+    const requests = app.queue.listRequests({ status, unread: values.unread, overdueOn: values.overdue ? calendarDay(systemClock.now(), config.timeZone) : undefined });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
       return 0;
     }
-    process.stdout.write('REFERENCE\tSTATUS\tRECEIVED\tEMAIL\tUSERNAME\n');
-    for (const request of requests) process.stdout.write(terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.email}\t${request.fields.username ?? '-'}\n`));
+    process.stdout.write('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n');
+    for (const request of requests) {
+      process.stdout.write(terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.dueDate ?? '-'}\t${request.email}\t${request.fields.username ?? '-'}\n`));
+    }
     return 0;
   });
 }

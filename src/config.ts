@@ -2,6 +2,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from './review/working-days';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import type { ImapSettings } from './mailbox/imap-mailbox';
 import type { SmtpSettings } from './outbox/nodemailer-transports';
@@ -64,6 +65,8 @@ const environmentSchema = z.object({
   MAX_ATTACHMENT_BYTES: whole(defaultLimits.maxAttachmentBytes),
   MAX_RECEIVED_HEADERS: whole(defaultLimits.maxReceivedHeaders),
   TEMPLATES_DIR: z.string().min(1).default(join(__dirname, '..', 'templates')),
+  REVIEW_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  HOLIDAYS_FILE: z.string().optional(),
   VAULT_KEY: vaultKey,
   IMAP_HOST: z.string().optional(),
   IMAP_PORT: whole(993),
@@ -134,6 +137,8 @@ export interface Config {
   schedules: { poll: string; outbox: string; housekeeping: string; webhook: string };
   maxProcessingAttempts: number;
   web: WebSettings;
+  /** The reply promise: each request is due this many working days after the day it came in. */
+  review: { workingDays: number; calendar: HolidayCalendar };
 }
 
 /** The web console (`cancel-desk serve`, also started by `cancel-desk run`). */
@@ -183,10 +188,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success || reasons.length > 0) throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
   const env = parsed.data;
   const mailFrom = parseMailbox(env.MAIL_FROM);
+  let calendar: HolidayCalendar;
+  try {
+    calendar = loadHolidayCalendar(env.HOLIDAYS_FILE ?? join(env.TEMPLATES_DIR, 'holidays.json'));
+  } catch (error) {
+    if (error instanceof HolidayCalendarError) throw new ConfigError(`invalid configuration: HOLIDAYS_FILE: ${error.message}`);
+    throw error;
+  }
   return {
     dataDir: env.DATA_DIR,
     timeZone: env.TIME_ZONE,
     templatesDir: env.TEMPLATES_DIR,
+    review: { workingDays: env.REVIEW_WORKING_DAYS, calendar },
     mailFrom,
     vaultKey: env.VAULT_KEY ?? null,
     imap: env.IMAP_HOST

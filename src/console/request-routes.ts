@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { calendarDay } from '../clock';
 import { isUndecided, type RequestStatus } from '../queue/request-status';
 import type { CancellationRequest, RequestMessage } from '../queue/request-queue';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
@@ -105,7 +106,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       currentStatus: search ? null : (status ?? 'all'),
       heading,
       search,
-      totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, oldest first`,
+      totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, soonest due first`,
       filtered: Boolean(search || check || unread || statusParam),
       unread,
       statusOptions: [
@@ -133,6 +134,9 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           receivedAt: item.receivedAt,
           received: formatTime(item.receivedAt, timeZone),
           waited: open ? waited(item.receivedAt, now) : '—',
+          due: item.dueDate ?? '—',
+          // Past its last promised day and still undecided: the promise to the customer is broken.
+          overdue: item.status === 'pending_review' && item.dueDate !== null && item.dueDate < calendarDay(now, timeZone),
           longWait: open && now.getTime() - new Date(item.receivedAt).getTime() > LONG_WAIT_MS,
         };
       }),
@@ -287,6 +291,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       receivedAt: cancellation.receivedAt,
       received: formatTime(cancellation.receivedAt, timeZone),
       waited: waited(cancellation.receivedAt, now),
+      due: cancellation.dueDate,
+      overdue: cancellation.status === 'pending_review' && cancellation.dueDate !== null && cancellation.dueDate < calendarDay(now, timeZone),
       updatedAt: cancellation.updatedAt,
       updated: formatTime(cancellation.updatedAt, timeZone),
       notice: options.done

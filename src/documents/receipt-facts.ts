@@ -30,6 +30,8 @@ export interface ReceiptFacts {
   issuedAt: string;
   /** ISO 8601: when the account was closed; only on a closure confirmation. */
   closedAt?: string;
+  /** The last day ('YYYY-MM-DD', the desk's zone) we promised to reply by; only while staff review. */
+  dueDate?: string;
 }
 
 /** Name of the JSON file attached to every receipt PDF: `{ facts, verificationCode }`. */
@@ -61,5 +63,6 @@ export function receiptFields(facts: ReceiptFacts): ReceiptFacts {
     issuedAt: facts.issuedAt,
     // Absent, not null, on every other receipt: receipts issued before closures were dated verify as they did.
     ...(facts.closedAt !== undefined ? { closedAt: facts.closedAt } : {}),
+    ...(facts.dueDate !== undefined ? { dueDate: facts.dueDate } : {}),
   };
 }

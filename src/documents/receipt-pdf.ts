@@ -17,6 +17,7 @@ import {
 } from './receipt-facts';
 import { loadReceiptFonts, sharedFontkit } from './receipt-fonts';
 import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
+import { formatDay, zonedParts } from './zoned-time';
 import { verificationCode } from './verification-code';
 
 const INK = grayscale(0.1);
@@ -103,11 +104,12 @@ export async function renderReceiptPdf(
   const stated = (value: string | null) =>
     value === null ? wording.values.notProvided : asText(value);
   const when = (iso: string) =>
-    fillPlaceholders(wording.values.dateTime, zonedParts(iso, facts.timeZone));
+    fillPlaceholders(wording.values.dateTime, zonedParts(iso, facts.timeZone, facts.language));
 
   row(wording.labels.receivedAt, [when(facts.receivedAt)]);
   row(wording.labels.status, [wording.status[facts.status]]);
   if (facts.closedAt !== undefined) row(wording.labels.closedAt, [when(facts.closedAt)]);
+  if (facts.dueDate !== undefined) row(wording.labels.dueDate, [formatDay(facts.dueDate, facts.language)]);
   row(wording.labels.sender, [asText(facts.sender)]);
   row(wording.labels.username, [
     facts.username === null ? wording.values.notProvided : maskUsername(asText(facts.username)),
@@ -194,31 +196,3 @@ function asText(value: string): string {
   return value.replace(/\p{Cc}/gu, ' ').replace(/\p{Cf}/gu, '');
 }
 
-/** `{date}`, `{time}`, `{zone}` and `{offset}` of an instant, as seen in `timeZone`. */
-function zonedParts(
-  iso: string,
-  timeZone: string,
-): Record<'date' | 'time' | 'zone' | 'offset', string> {
-  const instant = new Date(iso);
-  if (Number.isNaN(instant.getTime())) throw new RangeError(`not an ISO 8601 date-time: ${iso}`);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((candidate) => candidate.type === type)?.value ?? '';
-  // 'GMT+08:00', or plain 'GMT' for a zero offset.
-  const offset = part('timeZoneName').replace('GMT', '') || '+00:00';
-  return {
-    date: `${part('year')}-${part('month')}-${part('day')}`,
-    time: `${part('hour')}:${part('minute')}`,
-    zone: timeZone,
-    offset,
-  };
-}

@@ -1,5 +1,6 @@
 import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receipt-facts';
 import { renderReceiptPdf } from '../documents/receipt-pdf';
+import { formatDay } from '../documents/zoned-time';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import type { RequestProblem } from '../intake/intake-result';
 import type { MailPurpose, OutboxMessage, RequestMailPayload, TriageMailPayload } from '../queue/outbox-store';
@@ -11,6 +12,8 @@ export interface CompositionSettings {
   mailFrom: { name: string; address: string };
   receiptKey: Buffer;
   timeZone: string;
+  /** The working-day reply promise, as the acknowledgement states it. */
+  workingDays: number;
 }
 
 const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
@@ -56,6 +59,8 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
     reason: note ?? '',
     needed: asList(note ?? ''),
     message: note ?? '',
+    dueDate: request.dueDate ? formatDay(request.dueDate, request.language) : '',
+    workingDays: String(settings.workingDays),
   });
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
@@ -118,6 +123,8 @@ function receiptFacts(kind: ReceiptKind, payload: RequestMailPayload, missing: M
     missing,
     issuedAt: queuedAt,
     ...(kind === 'confirmation' && request.closedAt ? { closedAt: request.closedAt } : {}),
+    // A promise only while staff have everything and have not decided yet.
+    ...(kind === 'acknowledgement' && request.status === 'pending_review' && request.dueDate ? { dueDate: request.dueDate } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export function requestJson(request: CancellationRequest, handoff: HandoffState 
     subject: request.subject,
     receivedAt: request.receivedAt,
     updatedAt: request.updatedAt,
+    dueDate: request.dueDate,
+    unreadSince: request.unreadSince,
     closedAt: request.closedAt,
     closedBy: request.closedBy,
     evidence: request.evidence,

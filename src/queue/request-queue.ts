@@ -68,6 +68,8 @@ export interface CancellationRequest {
   closedBy: string | null;
   /** Since when a customer's mail waits unread by staff; null when staff have seen everything. */
   unreadSince: string | null;
+  /** The last day (in the desk's time zone) of the working-day reply promise. */
+  dueDate: string | null;
   /** What intake weighed when it took the first mail for a request. */
   evidence: Evidence[];
   /** Fields intake was unsure of, for staff to look at first. */
@@ -138,6 +140,7 @@ interface RequestRow {
   closed_by: string | null;
   closed_at: string | null;
   unread_since: string | null;
+  due_at: string | null;
   evidence: string;
   field_doubts: string;
 }
@@ -166,6 +169,8 @@ export class RequestQueue {
     private readonly outbox: OutboxStore,
     private readonly events: EventLog,
     private readonly triage: TriageStore,
+    /** The last day of the reply promise for a request received at this instant (working days, holidays). */
+    private readonly dueDayFor: (receivedAt: Date) => string,
   ) {}
 
   handledOutcome(messageKey: string): HandledOutcome | null {
@@ -225,8 +230,8 @@ export class RequestQueue {
     const problems = requestProblems(request.fields, request.documents, request.registrationDateAmbiguous);
     const insert = this.db.prepare(
       `INSERT INTO requests (reference, status, email, sender_name, language, username, registration_date, reason, problems,
-         sender_authentication, subject, body_text, message_id, received_at, updated_at, evidence, field_doubts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING`,
+         sender_authentication, subject, body_text, message_id, received_at, updated_at, evidence, field_doubts, due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING`,
     );
     for (;;) {
       const reference = newReference();
@@ -248,6 +253,7 @@ export class RequestQueue {
         now,
         JSON.stringify(request.evidence),
         JSON.stringify(request.fieldDoubts),
+        this.dueDayFor(this.clock.now()),
       );
       if (changes === 0) continue;
       const id = Number(lastInsertRowid);
@@ -270,11 +276,18 @@ export class RequestQueue {
     return row ? this.toRequest(row) : null;
   }
 
-  /** Oldest first; `unread`: only those with a customer mail staff have not seen. */
-  listRequests(filter: { status?: RequestStatus; unread?: boolean } = {}): CancellationRequest[] {
+  /**
+   * Oldest first; `unread`: only those with a customer mail staff have not seen; `overdueOn` (a day):
+   * only those waiting for staff whose reply promise ended before that day.
+   */
+  listRequests(filter: { status?: RequestStatus; unread?: boolean; overdueOn?: string } = {}): CancellationRequest[] {
     const rows = this.db
-      .prepare('SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL) ORDER BY received_at, id')
-      .all({ status: filter.status ?? null, unread: filter.unread ? 1 : 0 }) as RequestRow[];
+      .prepare(
+        `SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL)
+           AND (@overdueOn IS NULL OR (status = 'pending_review' AND due_at < @overdueOn))
+         ORDER BY received_at, id`,
+      )
+      .all({ status: filter.status ?? null, unread: filter.unread ? 1 : 0, overdueOn: filter.overdueOn ?? null }) as RequestRow[];
     return rows.map((row) => this.toRequest(row));
   }
 
@@ -399,10 +412,21 @@ export class RequestQueue {
     this.db
       .prepare(
         `UPDATE requests SET username = ?, registration_date = ?, reason = ?, problems = ?, status = ?, updated_at = ?, version = version + 1,
-           unread_since = coalesce(unread_since, ?)
+           unread_since = coalesce(unread_since, ?), due_at = ?
          WHERE id = ?`,
       )
-      .run(fields.username, fields.registrationDate, fields.reason, JSON.stringify(problems), status, this.now(), this.now(), existing.id);
+      .run(
+        fields.username,
+        fields.registrationDate,
+        fields.reason,
+        JSON.stringify(problems),
+        status,
+        this.now(),
+        this.now(),
+        // The promise runs from the day we have everything: a request that just became complete starts its working days now.
+        existing.status === 'needs_info' && status === 'pending_review' ? this.dueDayFor(this.clock.now()) : existing.due_at,
+        existing.id,
+      );
     this.events.append({ requestId: existing.id }, 'intake', 'reply_received', {
       messageId: result.messageId,
       verified,
@@ -511,6 +535,7 @@ export class RequestQueue {
       closedAt: row.closed_at,
       closedBy: row.closed_by,
       unreadSince: row.unread_since,
+      dueDate: row.due_at,
       evidence: JSON.parse(row.evidence) as Evidence[],
       fieldDoubts: JSON.parse(row.field_doubts) as FieldDoubt[],
       idDocuments: documents.map(({ messageRow: _messageRow, ...document }) => document),

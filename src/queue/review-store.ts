@@ -15,6 +15,7 @@ export interface ListedRequest {
   receivedAt: string;
   /** Since when a customer's mail waits unread by staff. */
   unreadSince: string | null;
+  dueDate: string | null;
   idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
   account: DirectoryAccount | null;
 }
@@ -28,6 +29,7 @@ interface ListedRow {
   sender_authentication: SenderAuthentication;
   received_at: string;
   unread_since: string | null;
+  due_at: string | null;
   documents: string;
   account_username: string | null;
   account_email: string;
@@ -43,14 +45,14 @@ export class ReviewStore {
   ) {}
 
   /**
-   * Oldest first; `search` is a case-insensitive substring of the reference, the email, the sender's
+   * Soonest due first (then oldest); `search` is a case-insensitive substring of the reference, the email, the sender's
    * display name or the username; `unread` keeps requests with a customer mail staff have not seen.
    */
   listed(filter: { status?: RequestStatus; search?: string; unread?: boolean }): ListedRequest[] {
     const rows = this.db
       .prepare(
         `SELECT requests.reference, requests.status, requests.email, requests.username, requests.registration_date,
-           requests.sender_authentication, requests.received_at, requests.unread_since,
+           requests.sender_authentication, requests.received_at, requests.unread_since, requests.due_at,
            (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id) AS documents,
            accounts.username AS account_username, accounts.email AS account_email,
            accounts.registration_date AS account_registration_date, accounts.status AS account_status
@@ -59,7 +61,7 @@ export class ReviewStore {
            AND (@unread = 0 OR requests.unread_since IS NOT NULL)
            AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
                 OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search))
-         ORDER BY requests.received_at, requests.id`,
+         ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id`,
       )
       .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0 }) as ListedRow[];
     return rows.map((row) => ({
@@ -71,6 +73,7 @@ export class ReviewStore {
       senderAuthentication: row.sender_authentication,
       receivedAt: row.received_at,
       unreadSince: row.unread_since,
+      dueDate: row.due_at,
       idDocuments: (JSON.parse(row.documents) as { valid: number; problem: DocumentProblem | null }[]).map(({ valid, problem }) => ({ valid: valid === 1, problem })),
       account:
         row.account_username === null

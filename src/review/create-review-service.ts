@@ -77,6 +77,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
           username: request.username,
           receivedAt: request.receivedAt,
           unreadSince: request.unreadSince,
+          dueDate: request.dueDate,
           needsCloserReview: needsCloserReview(preChecks(request, imported ? { imported, account: request.account } : { imported })),
         }))
         .filter((summary) => filter.check === undefined || summary.needsCloserReview === (filter.check === 'needs_closer_review'));

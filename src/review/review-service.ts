@@ -60,6 +60,8 @@ export interface RequestSummary {
   receivedAt: string;
   /** Since when a customer's mail waits unread by staff (a reply to a decided request too). */
   unreadSince: string | null;
+  /** The last day of the working-day reply promise, in the desk's time zone. */
+  dueDate: string | null;
   needsCloserReview: boolean;
 }
 
@@ -89,7 +91,7 @@ export interface ReviewService {
   /** Staff have seen the request's customer mails. */
   markRead(reference: string): void;
   review(reference: string): RequestReview | null;
-  /** Oldest first. */
+  /** Soonest due first. */
   list(filter: ReviewFilter): ReviewListing;
   /** Decrypts one ID document (1-based position) and records who looked at it, and through which face. */
   openDocument(reference: string, position: number, viewer: string, via: 'cli' | 'web'): Promise<{ document: StoredDocument; content: Buffer } | null>;

@@ -23,6 +23,7 @@ function review(request: Partial<CancellationRequest> = {}, rest: Partial<Omit<R
       closedAt: null,
       closedBy: null,
       unreadSince: null,
+      dueDate: null,
       evidence: [],
       fieldDoubts: [],
       idDocuments: [

@@ -3,6 +3,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
+import { configCommand } from './cli/config-command';
 import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -48,8 +49,9 @@ const USAGE = `usage: cancel-desk <command>
                                     approved requests, for an account system without the webhook;
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether a receipt PDF is genuine
+  config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
 
-Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings.
 `;
 
 const commands: Record<string, Command> = {
@@ -82,6 +84,11 @@ const commands: Record<string, Command> = {
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
+};
+
+/** Commands that read the settings themselves: `config check` must run to report invalid ones. */
+const ownSettingsCommands: Record<string, (args: string[]) => Promise<number>> = {
+  config: configCommand,
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
@@ -276,13 +283,15 @@ async function parseCommand(files: string[], config: Config): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name === undefined ? undefined : commands[name];
-  if (command === undefined) {
+  // Own keys only: `cancel-desk toString` is no command.
+  const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+  const ownSettings = name !== undefined && Object.hasOwn(ownSettingsCommands, name) ? ownSettingsCommands[name] : undefined;
+  if (command === undefined && ownSettings === undefined) {
     process.stderr.write(USAGE);
     return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
   }
   try {
-    return await command(args, loadConfig());
+    return await (ownSettings ? ownSettings(args) : command!(args, loadConfig()));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`cancel-desk ${error.message}\n(cancel-desk help lists every command)\n`);

@@ -4,6 +4,8 @@ import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
 import { configCommand } from './cli/config-command';
+import { previewCommand } from './cli/preview-command';
+import { templatesCheckedFirst } from './cli/startup-checks';
 import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -50,26 +52,28 @@ const USAGE = `usage: cancel-desk <command>
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether a receipt PDF is genuine
   config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
+  preview ack|ack-needs-info|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
+                                    a sample of that mail (with its PDF) from the templates
 
-Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings.
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings or a broken template.
 `;
 
 const commands: Record<string, Command> = {
   parse: parseCommand,
-  run: (_args, config) => withApp(config, async (app, log) => {
+  run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await runDaemon(app, log);
     return 0;
-  }, { keepOpen: true }),
-  serve: (_args, config) => withApp(config, async (app, log) => {
+  }, { keepOpen: true })),
+  serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await serveConsole(app, systemClock, log);
     return 0;
-  }),
-  poll: (_args, config) => withApp(config, async (app) => {
+  })),
+  poll: templatesCheckedFirst((_args, config) => withApp(config, async (app) => {
     await app.drainInbox();
     const flushed = await app.flushOutbox();
     const handedOff = await app.deliverHandoffs();
     return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
-  }),
+  })),
   queue: subcommands('queue', {
     list: queueListCommand,
     show: queueShowCommand,
@@ -84,6 +88,7 @@ const commands: Record<string, Command> = {
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
+  preview: previewCommand,
 };
 
 /** Commands that read the settings themselves: `config check` must run to report invalid ones. */

@@ -6,7 +6,7 @@ import type { Language } from '../intake/intake-result';
 import { composeMail } from '../outbox/compose-mail';
 import { renderEml } from '../outbox/nodemailer-transports';
 import { LANGUAGES, SAMPLE_MAILS, sampleMessage, type SampleMail } from '../outbox/sample-mails';
-import { parseCommandLine, UsageError } from './command-line';
+import { parseCommandLine, refuse, UsageError } from './command-line';
 
 const USAGE = `preview ${SAMPLE_MAILS.join('|')} --lang ${LANGUAGES.join('|')} --out FILE.eml`;
 
@@ -24,8 +24,13 @@ export async function previewCommand(args: string[], config: Config): Promise<nu
   const message = sampleMessage(sample as SampleMail, language, systemClock.now(), config.intake.messageIdDomain);
   // A throwaway key: a sample receipt must never verify as genuine.
   const mail = await composeMail(message, { templatesDir: config.templatesDir, mailFrom: config.mailFrom, timeZone: config.timeZone, receiptKey: randomBytes(32) });
-  await writeFile(values.out, await renderEml(mail));
+  const out = values.out;
+  const written = await writeFile(out, await renderEml(mail)).then(
+    () => null,
+    (error: NodeJS.ErrnoException) => error.code ?? error.message,
+  );
+  if (written !== null) return refuse(`cannot write ${out}: ${written}`);
   const attached = mail.attachments.map((attachment) => attachment.filename);
-  process.stdout.write(`${values.out}: "${mail.subject}" to ${mail.to}${attached.length > 0 ? `, with ${attached.join(', ')}` : ''}\n`);
+  process.stdout.write(`${out}: "${mail.subject}" to ${mail.to}${attached.length > 0 ? `, with ${attached.join(', ')}` : ''}\n`);
   return 0;
 }

@@ -46,6 +46,12 @@ it('refuses an unknown mail or language as a usage error', async () => {
   expect((await preview('ack', 'fr')).run.code).toBe(2);
 });
 
+it('refuses a file it cannot write', async () => {
+  const run = await runCli(['preview', 'ack', '--lang', 'en', '--out', scratch], { env });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`cancel-desk: cannot write ${scratch}: EISDIR\n`);
+});
+
 it('stops poll before it touches the inbox when a template is broken, naming the file on one line', async () => {
   const templates = join(scratch, 'templates');
   cpSync(join(ROOT, 'templates'), templates, { recursive: true });

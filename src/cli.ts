@@ -8,6 +8,9 @@ import { helpTopic, usageOf } from './cli/help';
 import { receiptVerdict } from './cli/receipt-verdict';
 import { requestSummary } from './cli/request-summary';
 import { terminalSafe } from './cli/terminal-text';
+import { configCommand } from './cli/config-command';
+import { previewCommand } from './cli/preview-command';
+import { templatesCheckedFirst } from './cli/startup-checks';
 import { triageCommands } from './cli/triage-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -63,29 +66,32 @@ const USAGE = `usage: cancel-desk <command>
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether the facts recorded inside a receipt PDF were signed by
                                     this desk (DATA_DIR's key); the printed page itself is not covered
+  config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
+  preview ack|ack-needs-info|reply-received|staff-reply|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
+                                    a sample of that mail (with its PDF) from the templates
   help [command]                    this text (also --help, -h)
 
 A reference may be typed in any letter case (cr-… is CR-…). Commands other than run, serve, poll,
 staff add and accounts import refuse a DATA_DIR without a database instead of creating one.
-Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage.
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings or a broken template.
 `;
 
 const commands: Record<string, Command> = {
   parse: parseCommand,
-  run: (_args, config) => withApp(config, async (app, log) => {
+  run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await runDaemon(app, log);
     return 0;
-  }, { keepOpen: true, create: true }),
-  serve: (_args, config) => withApp(config, async (app, log) => {
+  }, { keepOpen: true, create: true })),
+  serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await serveConsole(app, systemClock, log);
     return 0;
-  }, { create: true }),
-  poll: (_args, config) => withApp(config, async (app) => {
+  }, { create: true })),
+  poll: templatesCheckedFirst((_args, config) => withApp(config, async (app) => {
     await app.drainInbox();
     const flushed = await app.flushOutbox();
     const handedOff = await app.deliverHandoffs();
     return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
-  }, { create: true }),
+  }, { create: true })),
   queue: subcommands('queue', {
     list: queueListCommand,
     show: queueShowCommand,
@@ -101,6 +107,12 @@ const commands: Record<string, Command> = {
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
+  preview: previewCommand,
+};
+
+/** Commands that read the settings themselves: `config check` must run to report invalid ones. */
+const ownSettingsCommands: Record<string, (args: string[]) => Promise<number>> = {
+  config: configCommand,
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
@@ -316,13 +328,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  if (!Object.hasOwn(commands, name)) {
+  // Own keys only: `cancel-desk toString` is no command.
+  const ownSettings = Object.hasOwn(ownSettingsCommands, name) ? ownSettingsCommands[name] : undefined;
+  if (!Object.hasOwn(commands, name) && ownSettings === undefined) {
     process.stderr.write(`cancel-desk: unknown command '${terminalSafe(name)}'\n(cancel-desk help lists every command)\n`);
     return 2;
   }
-  const command = commands[name];
   try {
-    return await command(args, loadConfig());
+    return await (ownSettings ? ownSettings(args) : commands[name](args, loadConfig()));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`cancel-desk ${error.message}\n(cancel-desk help lists every command)\n`);

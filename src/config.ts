@@ -2,6 +2,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readSettings, type SettingsSource } from './env-file';
 import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from './review/working-days';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import type { ImapSettings } from './mailbox/imap-mailbox';
@@ -53,11 +54,14 @@ const timeZone = z.string().refine((zone) => {
   }
 }, 'must be an IANA time zone such as Asia/Shanghai');
 
-const environmentSchema = z.object({
+const settingsShape = {
   DATA_DIR: z.string().min(1).default('./data'),
   TIME_ZONE: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   TRUSTED_AUTHSERV_ID: z.string().trim().default(''),
-  MAIL_FROM: z.string().min(3).default('Customer Support <support@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .default('Customer Support <support@localhost>')
+    .refine((value) => parseMailbox(value) !== null, 'must be an address, e.g. "Support <support@example.com>"'),
   MAX_MESSAGE_BYTES: whole(defaultLimits.maxMessageBytes),
   MAX_HEADER_BYTES: whole(defaultLimits.maxHeaderBytes),
   MAX_MIME_DEPTH: whole(defaultLimits.maxMimeDepth),
@@ -101,14 +105,21 @@ const environmentSchema = z.object({
   WEB_SIGNIN_LOCK_MINUTES: whole(15),
   WEB_SIGNIN_ADDRESS_MAX_FAILURES: whole(20),
   WEB_SIGNIN_NAME_MAX_FAILURES: whole(20),
-})
+};
+
+// `when`: the rules across settings are checked even when another setting is invalid, so that one
+// run names every problem.
+const environmentSchema = z
+  .object(settingsShape)
   .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && env.IMAP_PASSWORD), {
     message: 'IMAP_USER and IMAP_PASSWORD are required when IMAP_HOST is set',
     path: ['IMAP_USER'],
+    when: () => true,
   })
   .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
     message: 'is required when ACCOUNT_WEBHOOK_URL is set: every hand-off is signed with it (openssl rand -hex 32)',
     path: ['ACCOUNT_WEBHOOK_SECRET'],
+    when: () => true,
   })
   .refine((env) => isLoopback(env.WEB_HOST) || env.WEB_COOKIE_SECURE || env.WEB_ALLOW_INSECURE_HTTP, {
     message:
@@ -118,6 +129,7 @@ const environmentSchema = z.object({
   .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
     message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
     path: ['VAULT_KEY'],
+    when: () => true,
   });
 
 export interface Config {
@@ -176,18 +188,25 @@ export interface SignInPolicy {
 
 export class ConfigError extends Error {}
 
-/** Reads and validates the environment once; nothing else in the product looks at process.env. */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+/** The process's own settings: its environment over the `.env` file. Nothing else reads process.env. */
+export function processSettings(): SettingsSource {
+  const read = readSettings(process.env, process.cwd());
+  if (!read.ok) throw new ConfigError(`invalid configuration: ${read.problem}`);
+  return read.source;
+}
+
+/** Reads and validates the settings once (by default the process's own, `.env` included). */
+export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().values): Config {
   const settings = blankAsMissing(environment);
   const parsed = environmentSchema.safeParse(settings);
-  const reasons = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const reasons = parsed.success ? [] : problemsOf(parsed.error);
   // A retired setting is refused rather than ignored: silently dropping it would change whose address is throttled.
   if (settings.WEB_TRUST_PROXY !== undefined) {
     reasons.push('WEB_TRUST_PROXY: is no longer read (it believed any X-Forwarded-For): name your reverse proxies in WEB_TRUSTED_PROXIES instead, e.g. WEB_TRUSTED_PROXIES=127.0.0.1');
   }
   if (!parsed.success || reasons.length > 0) throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
   const env = parsed.data;
-  const mailFrom = parseMailbox(env.MAIL_FROM);
+  const mailFrom = parseMailbox(env.MAIL_FROM)!;
   let calendar: HolidayCalendar;
   try {
     calendar = loadHolidayCalendar(env.HOLIDAYS_FILE ?? join(env.TEMPLATES_DIR, 'holidays.json'));
@@ -257,8 +276,55 @@ function blankAsMissing(environment: NodeJS.ProcessEnv): Record<string, string> 
   return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
-function parseMailbox(value: string): { name: string; address: string } {
+function parseMailbox(value: string): { name: string; address: string } | null {
   const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value) ?? /^\s*()([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
-  if (!match) throw new ConfigError(`invalid configuration: MAIL_FROM: must be an address, e.g. "Support <support@example.com>"`);
+  if (!match) return null;
   return { name: match[1]?.trim() ?? '', address: match[2].toLowerCase() };
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** One setting as `cancel-desk config check` shows it. */
+export interface EffectiveSetting {
+  name: string;
+  /** The value in effect, with secrets masked; `(unset)` when it has none. */
+  shown: string;
+  origin: 'environment' | 'file' | 'default';
+}
+
+export interface SettingsReport {
+  settings: EffectiveSetting[];
+  /** `NAME: what is wrong`, one per invalid setting; empty when the configuration is good. */
+  problems: string[];
+  /** Names in the `.env` file that are no setting (a typo, most often): ignored. */
+  unknownInFile: string[];
+}
+
+// By name, so that a secret setting added later is masked without anyone remembering to.
+const SECRET = /PASSWORD|SECRET|KEY|TOKEN|CREDENTIAL/;
+const MASK = '********';
+
+/** Every setting's effective value and where it came from, and every problem at once, for `config check`. */
+export function reportSettings(source: SettingsSource): SettingsReport {
+  const values = blankAsMissing(source.values);
+  const parsed = environmentSchema.safeParse(values);
+  const settings = Object.entries(settingsShape).map(([name, schema]): EffectiveSetting => {
+    const given = values[name];
+    const origin = given === undefined ? 'default' : source.fromFile.has(name) ? 'file' : 'environment';
+    const fallback = schema.safeParse(undefined);
+    const value = given ?? (fallback.success && fallback.data !== undefined ? String(fallback.data) : undefined);
+    return { name, origin, shown: value === undefined ? '(unset)' : SECRET.test(name) ? MASK : withoutUrlCredentials(value) };
+  });
+  return {
+    settings,
+    problems: parsed.success ? [] : problemsOf(parsed.error),
+    unknownInFile: [...source.fromFile].filter((name) => !(name in settingsShape)),
+  };
+}
+
+/** `https://user:password@host/` → `https://********@host/`: a URL setting may carry its own credentials. */
+function withoutUrlCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, `$1${MASK}@`);
 }

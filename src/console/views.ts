@@ -24,15 +24,27 @@ export function loadViews(dir: string): Views {
       .map((file) => [file.slice(0, -'.html'.length), checked(join(partialsDir, file))]),
   );
   for (const [name, template] of Object.entries({ ...pages, ...partials })) {
+    const file = name in pages ? join(dir, `${name}.html`) : join(partialsDir, `${name}.html`);
+    let tokens: unknown[];
     try {
-      Mustache.parse(template);
+      tokens = Mustache.parse(template);
     } catch (error) {
-      throw new Error(`web template ${name}: ${(error as Error).message}`);
+      throw new Error(`${file}: ${(error as Error).message}`);
     }
+    // Mustache renders a missing partial as nothing: a misspelt {{> name}} would silently drop a piece of the page.
+    const missing = partialNames(tokens).find((partial) => !(partial in partials));
+    if (missing !== undefined) throw new Error(`${file}: no partial ${missing} (${join(partialsDir, `${missing}.html`)})`);
   }
   return {
     render: (page, view) => Mustache.render(pages[page], view, partials),
   };
+}
+
+function partialNames(tokens: unknown[]): string[] {
+  return tokens.flatMap((token) => {
+    const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];
+    return [...(type === '>' ? [value] : []), ...(Array.isArray(children) ? partialNames(children) : [])];
+  });
 }
 
 function checked(path: string): string {

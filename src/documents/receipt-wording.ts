@@ -67,10 +67,10 @@ export function loadReceiptWording(templatesDir: string, language: 'zh' | 'en'):
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'cannot read (ENOENT)' : (error as Error).message}`);
   }
   const parsed = receiptWordingSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${z.core.toDotPath(issue.path) || '(top)'}: ${issue.message}`).join('; ')}`);
   return parsed.data;
 }
 

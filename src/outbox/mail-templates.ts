@@ -14,8 +14,17 @@ export interface MailText {
  */
 export function renderMailTemplate(templatesDir: string, name: string, language: Language, values: Record<string, string>): MailText {
   const file = join(templatesDir, 'mail', `${name}.${language}.txt`);
-  const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  } catch (error) {
+    throw new Error(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   const match = /^Subject:[ \t]*(.+)\n\n([\s\S]*)$/.exec(text);
   if (!match) throw new Error(`${file}: must start with a "Subject:" line followed by a blank line`);
-  return { subject: fillPlaceholders(match[1].trim(), values), body: fillPlaceholders(match[2], values) };
+  try {
+    return { subject: fillPlaceholders(match[1].trim(), values), body: fillPlaceholders(match[2], values) };
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
 }

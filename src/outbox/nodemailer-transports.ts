@@ -51,16 +51,24 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
  * resend after a crash overwrites the same file instead of making a second mail.
  */
 export function createDirectoryTransport(directory: string): MailTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
   return {
     async send(mail) {
-      const info = (await composer.sendMail(toNodemailer(mail))) as { message: Buffer };
+      const message = await renderEml(mail);
       await mkdir(directory, { recursive: true });
       const name = `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`;
       const path = join(directory, name);
-      await writeFile(`${path}.tmp`, info.message);
+      await writeFile(`${path}.tmp`, message);
       await rename(`${path}.tmp`, path);
     },
-    close: () => composer.close(),
+    // Writing files holds no connection open.
+    close: () => undefined,
   };
+}
+
+const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
+
+/** The mail as the bytes an SMTP server would receive (an .eml file). */
+export async function renderEml(mail: OutgoingMail): Promise<Buffer> {
+  const info = (await composer.sendMail(toNodemailer(mail))) as { message: Buffer };
+  return info.message;
 }

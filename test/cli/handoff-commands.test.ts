@@ -32,7 +32,7 @@ it('the daemon hands off approvals on WEBHOOK_SCHEDULE', async () => {
   const reference = await referenceOf(env, EN_REQUEST);
   await runCli(['queue', 'approve', reference, '--by', 'alice'], { env });
   const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
-    env: { PATH: process.env.PATH ?? '', ...env, WEBHOOK_SCHEDULE: '* * * * * *', POLL_SCHEDULE: '0 0 1 1 *', WEB_PORT: '0' },
+    env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', ...env, WEBHOOK_SCHEDULE: '* * * * * *', POLL_SCHEDULE: '0 0 1 1 *', WEB_PORT: '0' },
   });
   let log = '';
   daemon.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));

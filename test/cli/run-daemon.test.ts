@@ -10,7 +10,7 @@ jest.setTimeout(90_000);
 /** `npm start` is `node dist/cli.js run`: the daemon on the embedded default, its logs on stderr. */
 function startDaemon(dataDir: string) {
   const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, WEB_PORT: '0', POLL_SCHEDULE: '*/2 * * * * *', MAIL_FROM: 'support@example.test', TRUSTED_AUTHSERV_ID: 'mx.example.test' },
+    env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', DATA_DIR: dataDir, WEB_PORT: '0', POLL_SCHEDULE: '*/2 * * * * *', MAIL_FROM: 'support@example.test', TRUSTED_AUTHSERV_ID: 'mx.example.test' },
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';

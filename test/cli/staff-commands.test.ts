@@ -18,7 +18,7 @@ const staff = (args: string[], stdin?: string) => runCli(['staff', ...args], { e
 function onTerminal(args: string[], answers: string[]): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const command = ['node', join(ROOT, 'dist', 'cli.js'), ...args].map((word) => `'${word}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', ...env } });
     let screen = '';
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString('utf8');

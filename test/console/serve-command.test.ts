@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 /** `cancel-desk serve` or `run` as an operator starts it (the built CLI), its JSON log lines on stderr. */
 function start(command: 'serve' | 'run', dataDir: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), command], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, WEB_PORT: '0', MAIL_FROM: 'support@example.test', POLL_SCHEDULE: '0 0 1 1 *', ...env },
+    env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', DATA_DIR: dataDir, WEB_PORT: '0', MAIL_FROM: 'support@example.test', POLL_SCHEDULE: '0 0 1 1 *', ...env },
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';

@@ -23,7 +23,8 @@ export function runCli(
     const preloads = [join(__dirname, 'report-max-rss.js'), ...(options.preload ? [options.preload] : [])].flatMap((file) => ['--require', file]);
     const child = spawn(process.execPath, [...preloads, CLI, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', TIME_ZONE: 'UTC', ...options.env },
+      // ENV_FILE: a developer's own .env in the checkout must not leak into a test; a test names its own.
+      env: { PATH: process.env.PATH ?? '', TIME_ZONE: 'UTC', ENV_FILE: '/dev/null', ...options.env },
       timeout: options.timeoutMs ?? 60_000,
     });
     const stdout: Buffer[] = [];

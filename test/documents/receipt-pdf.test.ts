@@ -18,8 +18,8 @@ const englishFacts = sampleFacts({
   missing: ['registration_date', 'id_document'],
 });
 
-/** An acknowledgement has every label but the time of closing, which only a confirmation knows. */
-const acknowledgementLabels = (wording: ReceiptWording) => Object.entries(wording.labels).filter(([key]) => key !== 'closedAt').map(([, label]) => label);
+/** An acknowledgement has every label but the time of closing, which only a confirmation knows, and the due date, printed only while staff review. */
+const acknowledgementLabels = (wording: ReceiptWording) => Object.entries(wording.labels).filter(([key]) => key !== 'closedAt' && key !== 'dueDate').map(([, label]) => label);
 
 /** pdftotext puts line breaks wherever the receipt wraps; compare text without any white space. */
 const squash = (text: string) => text.replace(/\s+/g, '');
@@ -38,7 +38,7 @@ test('prints the reference, masked username, labels and reason of a Chinese rece
   expect(text).toContain(zh.status.needs_info);
   expect(text).toContain(squash(zh.missingItems.registration_date));
   expect(text).toContain('身份证正面.jpg（SHA-256：3f2a9c81b7e4…）');
-  expect(text).toContain('2026-11-2717:03（Asia/Shanghai，UTC+08:00）');
+  expect(text).toContain('2026-11-2717:03（北京时间）');
   for (const item of zh.checklist.acknowledgement) expect(text).toContain(squash(item));
   expect(text).toContain(verificationCode(facts, KEY));
 });
@@ -56,6 +56,16 @@ test('prints the reference, masked username, labels and reason of an English rec
   expect(text).not.toContain(squash(zh.labels.reason));
 });
 
+test('names the zone as customers read it, never a bare offset', async () => {
+  expect(squash(pdfText(await renderReceiptPdf(englishFacts, KEY, en)))).toContain(squash('2026-11-27 17:03 (China Standard Time)'));
+});
+
+test('states the day we promised to reply by, with its weekday, in the customer\'s language', async () => {
+  const complete = { status: 'pending_review' as const, missing: [], dueDate: '2026-12-02' };
+  expect(squash(pdfText(await renderReceiptPdf(sampleFacts(complete), KEY, zh)))).toContain(squash(`${zh.labels.dueDate}2026年12月2日星期三`));
+  expect(squash(pdfText(await renderReceiptPdf({ ...englishFacts, ...complete }, KEY, en)))).toContain(squash(`${en.labels.dueDate}Wednesday, 2 December 2026`));
+});
+
 test('says "none" when no ID document came and "nothing" when nothing is missing', async () => {
   const text = squash(pdfText(await renderReceiptPdf(sampleFacts({ idDocuments: [], missing: [], username: null }), KEY, zh)));
 
@@ -69,7 +79,7 @@ test('a closure confirmation says the account is closed, and when', async () => 
   const text = squash(pdfText(await renderReceiptPdf(facts, KEY, zh)));
 
   expect(text).toContain(zh.documentTitle.confirmation);
-  expect(text).toContain(squash(`${zh.labels.closedAt}2026-11-28 10:30（Asia/Shanghai，UTC+08:00）`));
+  expect(text).toContain(squash(`${zh.labels.closedAt}2026-11-28 10:30（北京时间）`));
   expect(text).toContain(squash(fillPlaceholders(zh.nextSteps.closed, { reference: facts.reference })));
   expect(text).not.toContain(zh.documentTitle.acknowledgement);
 });

@@ -99,6 +99,21 @@ describe('the thread', () => {
   });
 });
 
+describe('the working-day promise', () => {
+  it('states the due date in the acknowledgement, in the customer\'s language, and keeps it on the request', async () => {
+    const request = harness.app.queue.findRequest(reference)!;
+    // Received Friday 27 November 2026 (the fake clock), three working days: Wednesday 2 December.
+    expect(request.dueDate).toBe('2026-12-02');
+    const [ack] = await sentMails();
+    expect(ack.text).toContain('by\nWednesday, 2 December 2026 (3 working days; public holidays do not count)');
+  });
+
+  it('lists only requests past their promise as overdue', () => {
+    expect(harness.app.queue.listRequests({ overdueOn: '2026-12-02' })).toEqual([]);
+    expect(harness.app.queue.listRequests({ overdueOn: '2026-12-03' }).map((request) => request.reference)).toEqual([reference]);
+  });
+});
+
 describe('staff replies and notes', () => {
   it('mails a free reply in the customer\'s thread and language, with the reference, written by a person', async () => {
     const first = harness.app.queue.findRequest(reference)!;

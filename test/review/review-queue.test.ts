@@ -35,6 +35,7 @@ describe('the queue listing', () => {
       username: 'liuyang_0712',
       receivedAt: '2026-11-27T09:00:00.000Z',
       unreadSince: null,
+      dueDate: '2026-12-02',
       needsCloserReview: false,
     });
   });

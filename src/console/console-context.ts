@@ -62,7 +62,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     let counts: Record<string, number>;
     let unsorted: number;
     try {
-      counts = deps.review.list({ page: 1, pageSize: 1 }).counts;
+      counts = deps.review.counts();
       unsorted = deps.triage.openCount();
     } catch {
       return [];

@@ -19,6 +19,8 @@ const CHECK_LABELS: Record<PreCheckName, string> = {
   registration_date: 'Registration date',
   sender_authentication: 'Sender authentication',
   id_document: 'ID document',
+  document_reused: 'ID document not used elsewhere',
+  other_requests: 'Other requests for this username',
 };
 
 const RESULT_LABELS: Record<PreCheck['result'], string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };

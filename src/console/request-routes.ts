@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarDay } from '../clock';
 import { isUndecided, type RequestStatus } from '../queue/request-status';
 import type { CancellationRequest, RequestMessage } from '../queue/request-queue';
+import type { CheckCounts } from '../review/pre-checks';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
 import type { ConsoleContext } from './console-context';
 import {
@@ -46,6 +47,10 @@ const DONE: Record<Done, string> = {
   reply: 'Your reply to the customer is queued; it goes out in the thread of the request.',
   note: 'Your note is added to the conversation.',
 };
+
+function openChecks(counts: CheckCounts): string {
+  return [counts.warn > 0 ? `${counts.warn} warn` : null, counts.unknown > 0 ? `${counts.unknown} unknown` : null].filter(Boolean).join(' · ');
+}
 
 const SPEAKER: Record<RequestMessage['direction'], string> = { in: 'Customer', out: 'Sent to the customer', note: 'Staff' };
 
@@ -126,6 +131,9 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           status: item.status,
           statusLabel: statusLabel(item.status),
           needsCloserReview: item.needsCloserReview,
+          checksClear: item.checkState === 'clear',
+          // Not clear and nothing failed: say how much is still open, never "Clear".
+          checksOpen: item.checkState === 'open' ? openChecks(item.checkCounts) : null,
           unread: item.unreadSince !== null,
           // A reply after the decision reopens nothing: it is only shown, so that someone reads it.
           replyAfterDecision: item.unreadSince !== null && !isUndecided(item.status),
@@ -257,7 +265,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       words?: { reply: string; note: string };
     },
   ): FastifyReply {
-    const { request: cancellation, checks, needsCloserReview, bodyText, handoff } = found;
+    const { request: cancellation, checks, needsCloserReview, bodyText, handoff, otherRequests } = found;
     const { reference } = cancellation;
     const now = clock.now();
     const open = isUndecided(cancellation.status);
@@ -288,6 +296,15 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       currentStatus: null,
       needsCloserReview,
       open,
+      hasOtherRequests: otherRequests.length > 0,
+      otherRequests: otherRequests.map((other) => ({
+        reference: other.reference,
+        statusLabel: statusLabel(other.status),
+        status: other.status,
+        email: other.email,
+        username: other.username ?? '',
+        received: formatTime(other.receivedAt, timeZone),
+      })),
       receivedAt: cancellation.receivedAt,
       received: formatTime(cancellation.receivedAt, timeZone),
       waited: waited(cancellation.receivedAt, now),

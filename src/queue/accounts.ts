@@ -31,6 +31,8 @@ export class AccountStore {
         if (exists.get(account.username) === undefined) added++;
         write.run(account.username, account.email, account.registrationDate, account.status, now);
       }
+      // The directory changed: every request's account checks are due again.
+      this.db.prepare('UPDATE requests SET check_state = NULL').run();
       return { added, updated: accounts.length - added };
     })();
   }

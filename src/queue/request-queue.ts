@@ -259,6 +259,7 @@ export class RequestQueue {
       const id = Number(lastInsertRowid);
       const messageRow = this.insertMessage(id, { from: request.email, subject: request.subject, text: request.ownText, authentication: request.senderAuthentication, messageId: request.messageId, applied: true });
       this.insertDocuments(id, messageRow, request.documents, true);
+      this.markChecksStale(id);
       this.events.append({ requestId: id }, actor, 'received', { messageId: request.messageId, problems, ...receivedDetail });
       if (request.acknowledge) {
         this.enqueueMail(id, 'acknowledgement', request.messageId, [...request.repliesTo, ...(request.messageId ? [request.messageId] : [])], null);
@@ -427,6 +428,7 @@ export class RequestQueue {
         existing.status === 'needs_info' && status === 'pending_review' ? this.dueDayFor(this.clock.now()) : existing.due_at,
         existing.id,
       );
+    this.markChecksStale(existing.id);
     this.events.append({ requestId: existing.id }, 'intake', 'reply_received', {
       messageId: result.messageId,
       verified,
@@ -439,6 +441,20 @@ export class RequestQueue {
     });
     const factsChanged = Object.keys(changed).length > 0 || (verified && incoming.documents.length > 0) || status !== existing.status;
     return { id: existing.id, reference: existing.reference, factsChanged };
+  }
+
+  /**
+   * Joins the caller's transaction: this request's stored check summary, and that of every request
+   * sharing an ID document or the username with it, are checked again on the next read.
+   */
+  markChecksStale(requestId: number): void {
+    this.db
+      .prepare(
+        `UPDATE requests SET check_state = NULL WHERE id = @id
+           OR id IN (SELECT theirs.request_id FROM documents mine JOIN documents theirs ON theirs.sha256 = mine.sha256 WHERE mine.request_id = @id)
+           OR username = (SELECT username FROM requests WHERE id = @id) COLLATE NOCASE`,
+      )
+      .run({ id: requestId });
   }
 
   /** Joins the caller's transaction: a staff note or decision in the conversation. */

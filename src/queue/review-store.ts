@@ -1,23 +1,33 @@
 import type { DocumentProblem, SenderAuthentication } from '../intake/intake-result';
+import type { CheckCounts, CheckState, OtherRequest, RelatedRequests } from '../review/pre-checks';
 import type { DirectoryAccount } from './accounts';
 import type { Db } from './database';
 import type { EventLog } from './event-log';
 import type { RequestStatus } from './request-status';
 
-/** One queued request with just what the queue page and its pre-checks need. */
+/** One request whose stored check summary is stale, with what its pre-checks need. */
+export interface UncheckedRequest {
+  id: number;
+  email: string;
+  username: string | null;
+  registrationDate: string | null;
+  senderAuthentication: SenderAuthentication;
+  idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
+  account: DirectoryAccount | null;
+}
+
+/** One queued request with just what the queue page needs, its check summary included. */
 export interface ListedRequest {
   reference: string;
   status: RequestStatus;
   email: string;
   username: string | null;
-  registrationDate: string | null;
-  senderAuthentication: SenderAuthentication;
   receivedAt: string;
   /** Since when a customer's mail waits unread by staff. */
   unreadSince: string | null;
   dueDate: string | null;
-  idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
-  account: DirectoryAccount | null;
+  checkState: CheckState;
+  checkCounts: CheckCounts;
 }
 
 interface ListedRow {
@@ -25,17 +35,41 @@ interface ListedRow {
   status: RequestStatus;
   email: string;
   username: string | null;
-  registration_date: string | null;
-  sender_authentication: SenderAuthentication;
   received_at: string;
   unread_since: string | null;
   due_at: string | null;
+  check_state: CheckState;
+  check_counts: string;
+}
+
+interface UncheckedRow {
+  id: number;
+  email: string;
+  username: string | null;
+  registration_date: string | null;
+  sender_authentication: SenderAuthentication;
   documents: string;
   account_username: string | null;
   account_email: string;
   account_registration_date: string;
   account_status: string;
 }
+
+export interface ListingFilter {
+  status?: RequestStatus;
+  /** A case-insensitive substring of the reference, the email, the sender's name, the username or the customer's mail text. */
+  search?: string;
+  unread?: boolean;
+  check?: CheckState;
+}
+
+const CHECK_STATE_FILTER = `(@check IS NULL OR requests.check_state = @check)`;
+const LISTING_WHERE = `WHERE (@status IS NULL OR requests.status = @status)
+  AND (@unread = 0 OR requests.unread_since IS NOT NULL)
+  AND ${CHECK_STATE_FILTER}
+  AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
+       OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search)
+       OR EXISTS (SELECT 1 FROM request_messages WHERE request_messages.request_id = requests.id AND direction = 'in' AND instr(lower(text), @search)))`;
 
 /** All SQL staff faces read beyond single requests: the listing, counts, mail text, document views. */
 export class ReviewStore {
@@ -44,42 +78,100 @@ export class ReviewStore {
     private readonly events: EventLog,
   ) {}
 
-  /**
-   * Soonest due first (then oldest); `search` is a case-insensitive substring of the reference, the email, the sender's
-   * display name or the username; `unread` keeps requests with a customer mail staff have not seen.
-   */
-  listed(filter: { status?: RequestStatus; search?: string; unread?: boolean }): ListedRequest[] {
+  /** One page of the queue, soonest due first (then oldest), and how many match in all: paged in SQL, whatever the queue's size. */
+  page(filter: ListingFilter, offset: number, limit: number): { items: ListedRequest[]; total: number } {
+    const parameters = { status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0, check: filter.check ?? null };
+    const total = this.db.prepare(`SELECT count(*) FROM requests ${LISTING_WHERE}`).pluck().get(parameters) as number;
     const rows = this.db
       .prepare(
-        `SELECT requests.reference, requests.status, requests.email, requests.username, requests.registration_date,
-           requests.sender_authentication, requests.received_at, requests.unread_since, requests.due_at,
-           (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id) AS documents,
+        `SELECT reference, status, email, username, received_at, unread_since, due_at, check_state, check_counts
+         FROM requests ${LISTING_WHERE}
+         ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id
+         LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...parameters, limit, offset }) as ListedRow[];
+    return {
+      total,
+      items: rows.map((row) => ({
+        reference: row.reference,
+        status: row.status,
+        email: row.email,
+        username: row.username,
+        receivedAt: row.received_at,
+        unreadSince: row.unread_since,
+        dueDate: row.due_at,
+        checkState: row.check_state,
+        checkCounts: JSON.parse(row.check_counts) as CheckCounts,
+      })),
+    };
+  }
+
+  /** Requests whose stored check summary is stale, with what their checks need. */
+  unchecked(limit: number): UncheckedRequest[] {
+    const rows = this.db
+      .prepare(
+        `SELECT requests.id, requests.email, requests.username, requests.registration_date, requests.sender_authentication,
+           (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id AND counted = 1) AS documents,
            accounts.username AS account_username, accounts.email AS account_email,
            accounts.registration_date AS account_registration_date, accounts.status AS account_status
          FROM requests LEFT JOIN accounts ON accounts.username = requests.username
-         WHERE (@status IS NULL OR requests.status = @status)
-           AND (@unread = 0 OR requests.unread_since IS NOT NULL)
-           AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
-                OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search))
-         ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id`,
+         WHERE requests.check_state IS NULL ORDER BY requests.id LIMIT ?`,
       )
-      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0 }) as ListedRow[];
+      .all(limit) as UncheckedRow[];
     return rows.map((row) => ({
-      reference: row.reference,
-      status: row.status,
+      id: row.id,
       email: row.email,
       username: row.username,
       registrationDate: row.registration_date,
       senderAuthentication: row.sender_authentication,
-      receivedAt: row.received_at,
-      unreadSince: row.unread_since,
-      dueDate: row.due_at,
       idDocuments: (JSON.parse(row.documents) as { valid: number; problem: DocumentProblem | null }[]).map(({ valid, problem }) => ({ valid: valid === 1, problem })),
       account:
         row.account_username === null
           ? null
           : { username: row.account_username, email: row.account_email, registrationDate: row.account_registration_date, status: row.account_status },
     }));
+  }
+
+  storeChecks(summaries: { id: number; state: CheckState; counts: CheckCounts }[]): void {
+    const store = this.db.prepare('UPDATE requests SET check_state = ?, check_counts = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const summary of summaries) store.run(summary.state, JSON.stringify(summary.counts), summary.id);
+    })();
+  }
+
+  /** Other requests sharing a counted ID document (by SHA-256) or the username with this one. */
+  related(requestId: number): RelatedRequests {
+    const sameDocument = this.db
+      .prepare(
+        `SELECT DISTINCT other.reference, other.status, other.email, other.username FROM documents mine
+         JOIN documents theirs ON theirs.sha256 = mine.sha256 AND theirs.request_id <> mine.request_id AND theirs.counted = 1
+         JOIN requests other ON other.id = theirs.request_id
+         WHERE mine.request_id = ? AND mine.counted = 1 ORDER BY other.id`,
+      )
+      .all(requestId) as OtherRequest[];
+    const sameUsername = this.db
+      .prepare(
+        `SELECT other.reference, other.status, other.email, other.username FROM requests mine
+         JOIN requests other ON other.username = mine.username COLLATE NOCASE AND other.id <> mine.id
+         WHERE mine.id = ? ORDER BY other.id`,
+      )
+      .all(requestId) as OtherRequest[];
+    return { sameDocument, sameUsername };
+  }
+
+  /** The customer's other requests: from the same address or for the same username. */
+  otherRequestsOf(requestId: number): (OtherRequest & { receivedAt: string })[] {
+    return this.db
+      .prepare(
+        `SELECT other.reference, other.status, other.email, other.username, other.received_at AS receivedAt FROM requests mine
+         JOIN requests other ON other.id <> mine.id AND (other.email = mine.email OR other.username = mine.username COLLATE NOCASE)
+         WHERE mine.id = ? ORDER BY other.received_at`,
+      )
+      .all(requestId) as (OtherRequest & { receivedAt: string })[];
+  }
+
+  idOf(reference: string): number | null {
+    return (this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number | undefined) ?? null;
   }
 
   /** The whole queue's count per status, whatever a listing filters. */

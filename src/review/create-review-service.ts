@@ -4,7 +4,7 @@ import type { HandoffStore } from '../queue/handoffs';
 import type { RequestQueue } from '../queue/request-queue';
 import type { ReviewStore } from '../queue/review-store';
 import type { Vault } from '../queue/vault';
-import { needsCloserReview, preChecks, type DirectoryLookup } from './pre-checks';
+import { checkSummary, needsCloserReview, preChecks, type DirectoryLookup } from './pre-checks';
 import type { Decision, DecisionOutcome, ReviewService } from './review-service';
 
 export interface ReviewDependencies {
@@ -22,6 +22,22 @@ export interface ReviewDependencies {
 export function createReviewService(deps: ReviewDependencies): ReviewService {
   const directoryFor = (username: string | null): DirectoryLookup =>
     deps.accounts.isEmpty() ? { imported: false } : { imported: true, account: username === null ? null : deps.accounts.find(username) };
+
+  /**
+   * Brings the stored check summaries up to date: only requests something happened to since (a new
+   * one, a reply, an edit, an account import, a shared document or username) are checked again.
+   */
+  const refreshStaleChecks = () => {
+    const imported = !deps.accounts.isEmpty();
+    for (let batch = deps.reviews.unchecked(500); batch.length > 0; batch = deps.reviews.unchecked(500)) {
+      deps.reviews.storeChecks(
+        batch.map((request) => ({
+          id: request.id,
+          ...checkSummary(preChecks({ ...request, related: deps.reviews.related(request.id) }, imported ? { imported, account: request.account } : { imported })),
+        })),
+      );
+    }
+  };
 
   return {
     decide(reference, decision, expectedVersion) {
@@ -56,33 +72,45 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
     review(reference) {
       const request = deps.queue.findRequest(reference);
       if (!request) return null;
+      const id = deps.reviews.idOf(reference)!;
       const checks = preChecks(
-        { email: request.email, ...request.fields, senderAuthentication: request.senderAuthentication, idDocuments: request.idDocuments },
+        {
+          email: request.email,
+          ...request.fields,
+          senderAuthentication: request.senderAuthentication,
+          idDocuments: request.idDocuments.filter((document) => document.counted !== false),
+          related: deps.reviews.related(id),
+        },
         directoryFor(request.fields.username),
       );
-      return { request, checks, needsCloserReview: needsCloserReview(checks), bodyText: deps.reviews.bodyText(reference)!, handoff: deps.handoffs.of(reference) };
+      return {
+        request,
+        checks,
+        needsCloserReview: needsCloserReview(checks),
+        bodyText: deps.reviews.bodyText(reference)!,
+        handoff: deps.handoffs.of(reference),
+        otherRequests: deps.reviews.otherRequestsOf(id),
+      };
     },
+
+    counts: () => deps.reviews.counts(),
 
     list(filter) {
       if (!Number.isInteger(filter.page) || filter.page < 1 || !Number.isInteger(filter.pageSize) || filter.pageSize < 1) {
         throw new RangeError(`page ${filter.page} of size ${filter.pageSize} is no page`);
       }
-      const imported = !deps.accounts.isEmpty();
-      const matching = deps.reviews
-        .listed({ status: filter.status, search: filter.search?.trim(), unread: filter.unread })
-        .map((request) => ({
-          reference: request.reference,
-          status: request.status,
-          email: request.email,
-          username: request.username,
-          receivedAt: request.receivedAt,
-          unreadSince: request.unreadSince,
-          dueDate: request.dueDate,
-          needsCloserReview: needsCloserReview(preChecks(request, imported ? { imported, account: request.account } : { imported })),
-        }))
-        .filter((summary) => filter.check === undefined || summary.needsCloserReview === (filter.check === 'needs_closer_review'));
-      const start = (filter.page - 1) * filter.pageSize;
-      return { items: matching.slice(start, start + filter.pageSize), total: matching.length, counts: deps.reviews.counts() };
+      refreshStaleChecks();
+      const check = filter.check === undefined ? undefined : filter.check === 'clear' ? 'clear' : 'fail';
+      const { items, total } = deps.reviews.page(
+        { status: filter.status, search: filter.search?.trim(), unread: filter.unread, check },
+        (filter.page - 1) * filter.pageSize,
+        filter.pageSize,
+      );
+      return {
+        items: items.map(({ checkState, checkCounts, ...item }) => ({ ...item, needsCloserReview: checkState === 'fail', checkState, checkCounts })),
+        total,
+        counts: deps.reviews.counts(),
+      };
     },
 
     async openDocument(reference, position, viewer, via) {

@@ -1,5 +1,6 @@
 import type { DocumentProblem, SenderAuthentication } from '../intake/intake-result';
 import type { DirectoryAccount } from '../queue/accounts';
+import type { RequestStatus } from '../queue/request-status';
 import type { PreCheck } from './review-service';
 
 /** What the checks look at in a request. */
@@ -10,6 +11,23 @@ export interface CheckedRequest {
   registrationDate: string | null;
   senderAuthentication: SenderAuthentication;
   idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
+  /** Other requests that share something with this one. */
+  related: RelatedRequests;
+}
+
+/** Another request, as a check names it. */
+export interface OtherRequest {
+  reference: string;
+  status: RequestStatus;
+  email: string;
+  username: string | null;
+}
+
+export interface RelatedRequests {
+  /** Requests carrying a byte-identical ID document (same SHA-256). */
+  sameDocument: OtherRequest[];
+  /** Requests for the same username (case-insensitive). */
+  sameUsername: OtherRequest[];
 }
 
 /** The account directory as one request sees it: not imported at all, or the account found (or not) under its username. */
@@ -32,11 +50,42 @@ export function preChecks(request: CheckedRequest, directory: DirectoryLookup): 
     registrationDate(request.registrationDate, account),
     senderAuthentication(request.senderAuthentication),
     idDocument(request.idDocuments),
+    documentReused(request),
+    otherRequests(request),
   ];
 }
 
 export function needsCloserReview(checks: PreCheck[]): boolean {
   return checks.some((check) => check.result === 'fail');
+}
+
+export type CheckState = 'clear' | 'open' | 'fail';
+export type CheckCounts = Record<PreCheck['result'], number>;
+
+/** "Clear" only when every check passed; a failure outweighs any number of unknowns. */
+export function checkSummary(checks: PreCheck[]): { state: CheckState; counts: CheckCounts } {
+  const counts: CheckCounts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+  for (const check of checks) counts[check.result]++;
+  return { state: counts.fail > 0 ? 'fail' : counts.pass === checks.length ? 'clear' : 'open', counts };
+}
+
+/** The same ID image from someone else is the mark of a copied or stolen document. */
+function documentReused(request: CheckedRequest): PreCheck {
+  const name = 'document_reused';
+  if (request.idDocuments.length === 0) return { name, result: 'unknown', detail: 'no ID document' };
+  const strangers = request.related.sameDocument.filter(
+    (other) => other.email.toLowerCase() !== request.email.toLowerCase() || (other.username ?? '').toLowerCase() !== (request.username ?? '').toLowerCase(),
+  );
+  if (strangers.length === 0) return { name, result: 'pass', detail: 'on no other request' };
+  return { name, result: 'fail', detail: `the same file is on ${strangers.map((other) => `${other.reference} (${other.email})`).join(', ')}` };
+}
+
+function otherRequests(request: CheckedRequest): PreCheck {
+  const name = 'other_requests';
+  if (request.username === null) return { name, result: 'unknown', detail: 'no username stated' };
+  const others = request.related.sameUsername;
+  if (others.length === 0) return { name, result: 'pass', detail: 'none for this username' };
+  return { name, result: 'warn', detail: `also ${others.map((other) => `${other.reference} (${other.status})`).join(', ')}` };
 }
 
 function accountFound(request: CheckedRequest, directory: DirectoryLookup): PreCheck {

@@ -4,6 +4,7 @@
  */
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
+import type { CheckCounts, CheckState } from './pre-checks';
 
 export type Decision =
   | { kind: 'approve'; by: string; note: string | null }
@@ -25,7 +26,7 @@ export type DecisionOutcome =
   | { ok: true; request: CancellationRequest }
   | { ok: false; reason: DecisionRefusal; message: string };
 
-export type PreCheckName = 'account_found' | 'sender_matches_account' | 'registration_date' | 'sender_authentication' | 'id_document';
+export type PreCheckName = 'account_found' | 'sender_matches_account' | 'registration_date' | 'sender_authentication' | 'id_document' | 'document_reused' | 'other_requests';
 
 export interface PreCheck {
   name: PreCheckName;
@@ -50,6 +51,8 @@ export interface RequestReview {
   /** The original mail's readable text, to be shown escaped, never as HTML. */
   bodyText: string;
   handoff: AccountHandoff | null;
+  /** The customer's other requests: from the same address or for the same username. */
+  otherRequests: { reference: string; status: RequestStatus; email: string; username: string | null; receivedAt: string }[];
 }
 
 export interface RequestSummary {
@@ -63,6 +66,9 @@ export interface RequestSummary {
   /** The last day of the working-day reply promise, in the desk's time zone. */
   dueDate: string | null;
   needsCloserReview: boolean;
+  /** `clear` only when every pre-check passed; `fail` when one failed; `open` otherwise. */
+  checkState: CheckState;
+  checkCounts: CheckCounts;
 }
 
 export interface ReviewListing {
@@ -91,6 +97,8 @@ export interface ReviewService {
   /** Staff have seen the request's customer mails. */
   markRead(reference: string): void;
   review(reference: string): RequestReview | null;
+  /** The whole queue's count per status. */
+  counts(): Record<RequestStatus, number>;
   /** Soonest due first. */
   list(filter: ReviewFilter): ReviewListing;
   /** Decrypts one ID document (1-based position) and records who looked at it, and through which face. */

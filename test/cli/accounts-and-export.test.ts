@@ -89,7 +89,7 @@ describe('export --status approved', () => {
 it('queue show --json carries the hand-off state and the pre-checks', async () => {
   const shown = JSON.parse((await cli('queue', 'show', ref[ZH_REQUEST], '--json')).stdout);
   expect(shown.handoff).toBeNull();
-  expect(shown.checks.map((check: { name: string }) => check.name)).toEqual(['account_found', 'sender_matches_account', 'registration_date', 'sender_authentication', 'id_document']);
+  expect(shown.checks.map((check: { name: string }) => check.name)).toEqual(['account_found', 'sender_matches_account', 'registration_date', 'sender_authentication', 'id_document', 'document_reused', 'other_requests']);
   expect(shown.needsCloserReview).toBe(false);
 });
 

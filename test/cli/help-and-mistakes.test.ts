@@ -81,7 +81,7 @@ describe('a DATA_DIR without a database', () => {
     const dataDir = emptyDataDir();
     expect((await runCli(['poll'], { env: { DATA_DIR: dataDir } })).code).toBe(0);
     expect(readdirSync(dataDir)).toContain('cancel-desk.db');
-    expect(await runCli(['queue', 'list'], { env: { DATA_DIR: dataDir } })).toMatchObject({ code: 0, stdout: 'REFERENCE\tSTATUS\tRECEIVED\tEMAIL\tUSERNAME\n' });
+    expect(await runCli(['queue', 'list'], { env: { DATA_DIR: dataDir } })).toMatchObject({ code: 0, stdout: 'REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n' });
   });
 });
 

@@ -51,8 +51,8 @@ it('queue list --status all lists every status', async () => {
 it('queue list without --json is one tab-separated line per request under a header row', async () => {
   const run = await runCli(['queue', 'list'], { env });
   const [header, ...rows] = run.stdout.trimEnd().split('\n');
-  expect(header).toBe('REFERENCE\tSTATUS\tRECEIVED\tEMAIL\tUSERNAME');
-  expect(rows.map((row) => row.split('\t')[3]).sort()).toEqual(['1827364509@qq.com', 'aoife@brennan.example']);
+  expect(header).toBe('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME');
+  expect(rows.map((row) => row.split('\t')[4]).sort()).toEqual(['1827364509@qq.com', 'aoife@brennan.example']);
 });
 
 it('queue list refuses an unknown status', async () => {

@@ -69,6 +69,7 @@ function review(request: Partial<CancellationRequest> = {}, rest: Partial<Omit<R
     needsCloserReview: false,
     bodyText: '您好！\n我想注销账号。',
     handoff: null,
+    otherRequests: [],
     ...rest,
   };
 }

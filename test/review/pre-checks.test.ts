@@ -1,5 +1,8 @@
 import type { PreCheck, PreCheckName } from '../../src/review/review-service';
 import { startApp, type Harness } from '../support/app-harness';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES } from '../support/fixtures';
 import { intake } from '../support/review';
 
 let harness: Harness;
@@ -55,7 +58,34 @@ describe.each(cases)('$name', ({ fixture, directory, check, expected }) => {
 
 it('lists every check for every request, in one order', async () => {
   const [reference] = await intake(harness, COMPLETE);
-  expect(harness.app.review.review(reference)!.checks.map((check) => check.name)).toEqual(['account_found', 'sender_matches_account', 'registration_date', 'sender_authentication', 'id_document']);
+  expect(harness.app.review.review(reference)!.checks.map((check) => check.name)).toEqual(['account_found', 'sender_matches_account', 'registration_date', 'sender_authentication', 'id_document', 'document_reused', 'other_requests']);
+});
+
+it('fails a request whose ID document is byte-identical to one on another sender\'s request', async () => {
+  const [first] = await intake(harness, COMPLETE);
+  const raw = readFileSync(join(FIXTURES, `${COMPLETE}.eml`), 'latin1')
+    .replace(/1827364509@qq\.com/g, 'someone.else@example.org')
+    .replace(/Message-ID: <[^>]+>/i, 'Message-ID: <copy@example.org>')
+    .replace(/liuyang_0712/g, 'other_user');
+  harness.deliverRaw('copy.eml', Buffer.from(raw, 'latin1'));
+  await harness.app.drainInbox();
+  const copy = harness.app.queue.listRequests().find((request) => request.email === 'someone.else@example.org')!.reference;
+  expect(harness.app.review.review(copy)!.checks.find((check) => check.name === 'document_reused')).toMatchObject({ result: 'fail', detail: expect.stringContaining(first) });
+  expect(harness.app.review.review(first)!.checks.find((check) => check.name === 'document_reused')).toMatchObject({ result: 'fail', detail: expect.stringContaining(copy) });
+  expect(harness.app.review.list({ page: 1, pageSize: 10, check: 'needs_closer_review' }).items.map((item) => item.reference).sort()).toEqual([first, copy].sort());
+});
+
+it('warns of another request for the same username, and lists it among the customer\'s other requests', async () => {
+  const [first] = await intake(harness, COMPLETE);
+  const raw = readFileSync(join(FIXTURES, `${COMPLETE}.eml`), 'latin1').replace(/Message-ID: <[^>]+>/i, 'Message-ID: <again@qq.com>');
+  harness.deliverRaw('again.eml', Buffer.from(raw, 'latin1'));
+  await harness.app.drainInbox();
+  const second = harness.app.queue.listRequests().find((request) => request.reference !== first)!.reference;
+  const review = harness.app.review.review(second)!;
+  expect(review.checks.find((check) => check.name === 'other_requests')).toMatchObject({ result: 'warn', detail: `also ${first} (pending_review)` });
+  expect(review.otherRequests.map((other) => other.reference)).toEqual([first]);
+  // The same sender sending the same scan twice is not someone else's document.
+  expect(review.checks.find((check) => check.name === 'document_reused')).toMatchObject({ result: 'pass' });
 });
 
 it('marks a request for closer review when a check fails, and not for a warning', async () => {

@@ -37,6 +37,8 @@ describe('the queue listing', () => {
       unreadSince: null,
       dueDate: '2026-12-02',
       needsCloserReview: false,
+      checkState: 'open',
+      checkCounts: { pass: 4, warn: 0, fail: 0, unknown: 3 },
     });
   });
 
@@ -46,9 +48,17 @@ describe('the queue listing', () => {
     expect(listing.counts.approved).toBe(1);
   });
 
-  it('filters by check result', () => {
+  it('filters by check result: a failed check, or every check passed', () => {
     expect(references({ ...everything, check: 'needs_closer_review' })).toEqual([incomplete, forged]);
-    expect(references({ ...everything, check: 'clear' })).toEqual([zh, en, monthOnly]);
+    // Without an account directory the account checks are unknown: nothing is clear.
+    expect(references({ ...everything, check: 'clear' })).toEqual([]);
+  });
+
+  it('says how many checks are open when none failed, and "clear" only when all passed', () => {
+    expect(harness.app.review.list(everything).items[0]).toMatchObject({ reference: zh, checkState: 'open', checkCounts: { pass: 4, warn: 0, fail: 0, unknown: 3 } });
+    harness.app.importAccounts(Buffer.from('username,email,registration_date,status\nliuyang_0712,1827364509@qq.com,2019-07-12,active\n'));
+    expect(harness.app.review.list(everything).items[0]).toMatchObject({ reference: zh, checkState: 'clear', checkCounts: { pass: 7, warn: 0, fail: 0, unknown: 0 } });
+    expect(references({ ...everything, check: 'clear' })).toEqual([zh]);
   });
 
   it('searches references, emails and usernames, ignoring case', () => {

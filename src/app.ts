@@ -94,7 +94,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     outbox,
     vault,
     receiptKey,
-    review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null }),
+    review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null, today: () => calendarDay(clock.now(), config.timeZone) }),
     triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
     staff: createStaffDirectory(staff),
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
 import { conversationCommands } from './cli/conversation-commands';
+import { correctionCommand } from './cli/correction-command';
 import { helpTopic, usageOf } from './cli/help';
 import { receiptVerdict } from './cli/receipt-verdict';
 import { requestSummary } from './cli/request-summary';
@@ -48,6 +49,8 @@ const USAGE = `usage: cancel-desk <command>
                                     mail the customer your own words, in the request's thread
   queue note <reference> --by STAFF --text TEXT
                                     add a note for colleagues to the conversation
+  queue edit <reference> --by STAFF [--username TEXT] [--registration-date YYYY-MM-DD|YYYY-MM] [--reason TEXT]
+                                    correct what intake read; logged old → new, pre-checks run again
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
   triage list [--status S|all] [--json]
@@ -100,6 +103,7 @@ const commands: Record<string, Command> = {
     'request-info': decisionCommand('message', (by, message) => message !== undefined && { kind: 'request_info', by, message }),
     close: decisionCommand('note', (by, note) => ({ kind: 'close', by, note: note ?? null })),
     ...conversationCommands,
+    edit: correctionCommand,
     document: queueDocumentCommand,
   }),
   triage: subcommands('triage', triageCommands),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarDay } from '../clock';
 import { isUndecided, type RequestStatus } from '../queue/request-status';
+import type { FieldDoubt, FieldName } from '../intake/intake-result';
 import type { CancellationRequest, RequestMessage } from '../queue/request-queue';
 import type { CheckCounts } from '../review/pre-checks';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
@@ -29,7 +30,7 @@ const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
 
 type Action = 'approve' | 'reject' | 'request-info' | 'close';
 /** What a staff member just did, for the notice on the page they land on. */
-type Done = Action | 'reply' | 'note';
+type Done = Action | 'reply' | 'note' | 'edit';
 
 const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   not_found: { status: 404, title: 'No such request.' },
@@ -37,6 +38,7 @@ const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   decided_concurrently: { status: 409, title: 'Someone else changed this request first.' },
   missing_text: { status: 400, title: 'Some text is needed.' },
   unknown_staff: { status: 403, title: 'Your account may not decide.' },
+  invalid_value: { status: 400, title: 'That value cannot be used.' },
 };
 
 const DONE: Record<Done, string> = {
@@ -46,6 +48,18 @@ const DONE: Record<Done, string> = {
   close: 'Recorded as closed. The closure confirmation to the customer is queued.',
   reply: 'Your reply to the customer is queued; it goes out in the thread of the request.',
   note: 'Your note is added to the conversation.',
+  edit: 'Corrected. The correction is in the log and the pre-checks were run again.',
+};
+
+const EDITABLE: Record<string, FieldName> = { username: 'username', registrationDate: 'registrationDate', reason: 'reason' };
+
+/** Why intake was unsure of a field, for staff to look at it first. */
+const DOUBT_LABELS: Record<FieldDoubt['why'], string> = {
+  from_prose: 'read from a sentence, not a label',
+  from_subject: 'read from the subject',
+  bare_line: 'a line without a label',
+  corrected_in_mail: 'the customer corrected it in the same mail',
+  ambiguous_date: 'the date could be read more than one way',
 };
 
 function openChecks(counts: CheckCounts): string {
@@ -209,6 +223,28 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     });
   }
 
+  app.post('/requests/:reference/edit', async (request, reply) => {
+    const { reference } = request.params as { reference: string };
+    const form = (request.body ?? {}) as Form;
+    if (!sameSecret(form._csrf, csrfTokenFor(request.sessionToken!))) return refuseCsrf(context, request, reply);
+    if (!REFERENCE.test(reference)) return notFound(request, reply);
+    const field = typeof form.field === 'string' && Object.hasOwn(EDITABLE, form.field) ? EDITABLE[form.field] : null;
+    const value = typeof form.value === 'string' ? form.value.slice(0, 2000) : '';
+    const version = typeof form.version === 'string' && /^\d{1,9}$/.test(form.version) ? Number(form.version) : null;
+    const outcome =
+      field === null || version === null
+        ? ({ ok: false, reason: 'invalid_value', message: 'Choose the field to correct, and reload the page if it is old.' } as const)
+        : review.correct(reference, { by: request.staffName!, field, value }, version);
+    if (outcome.ok) {
+      context.log.info('console_corrected', { reference, field, staff: request.staffName });
+      return reply.redirect(`/requests/${reference}?done=edit`, 303);
+    }
+    const current = review.review(reference);
+    if (!current) return notFound(request, reply);
+    const refusal = REFUSALS[outcome.reason];
+    return showRequest(request, reply, refusal.status, current, { refusal: { title: refusal.title, message: outcome.message }, correction: { field: field ?? '', value } });
+  });
+
   for (const kind of ['reply', 'note'] as const) {
     app.post(`/requests/:reference/${kind}`, async (request, reply) => {
       const { reference } = request.params as { reference: string };
@@ -263,6 +299,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       refusal?: { title: string; message: string };
       form?: { note: string; reason: string; message: string; openReject: boolean; openInfo: boolean };
       words?: { reply: string; note: string };
+      correction?: { field: string; value: string };
     },
   ): FastifyReply {
     const { request: cancellation, checks, needsCloserReview, bodyText, handoff, otherRequests } = found;
@@ -287,7 +324,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     }));
     const shown = documents.find((document) => document.viewing && document.inline);
     let next: { reference: string } | undefined;
-    if (options.done && options.done !== 'reply' && options.done !== 'note') next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
+    if (options.done && options.done !== 'reply' && options.done !== 'note' && options.done !== 'edit') next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
 
     return context.sendPage(request, reply, status, 'request', reference, {
       reference,
@@ -345,6 +382,18 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       hasEvidence: cancellation.evidence.length > 0,
       evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(entry.signal), detail: entry.detail })),
       conversation: conversation(cancellation, timeZone),
+      doubts: Object.fromEntries(
+        (['username', 'registrationDate', 'reason'] as const).map((field) => [
+          field,
+          cancellation.fieldDoubts.filter((doubt) => doubt.field === field).map((doubt) => DOUBT_LABELS[doubt.why]).join('; ') || null,
+        ]),
+      ),
+      correction: options.correction ?? { field: '', value: '' },
+      editableFields: (['username', 'registrationDate', 'reason'] as const).map((field) => ({
+        value: field,
+        label: humanize(field === 'registrationDate' ? 'registration_date' : field),
+        selected: options.correction?.field === field,
+      })),
       words: options.words ?? { reply: '', note: '' },
       decidable: cancellation.status === 'pending_review',
       closable: cancellation.status === 'approved',

@@ -4,7 +4,9 @@ import type { ApprovedRequest, HandoffStore } from './handoffs';
 import type { EventLog } from './event-log';
 import type { MailPurpose } from './outbox-store';
 import type { RequestQueue } from './request-queue';
-import { DECIDABLE_STATUS, type RequestStatus } from './request-status';
+import type { FieldDoubt, FieldName, RequestFields } from '../intake/intake-result';
+import { requestProblems } from '../intake/request-problems';
+import { DECIDABLE_STATUS, statusForProblems, type RequestStatus } from './request-status';
 import type { StaffStore } from './staff';
 
 /** One staff decision as the queue applies it: the new status, its event, its mail, and maybe a hand-off. */
@@ -44,6 +46,20 @@ interface DecidingRow {
   email: string;
   message_id: string | null;
 }
+
+export type CorrectionResult = { ok: true; by: string; changed: boolean } | { ok: false; conflict: 'unknown_staff' | 'not_found' | 'changed' };
+
+interface CorrectedRow {
+  id: number;
+  status: RequestStatus;
+  version: number;
+  username: string | null;
+  registration_date: string | null;
+  reason: string | null;
+  field_doubts: string;
+}
+
+const FIELD_COLUMN: Record<FieldName, 'username' | 'registration_date' | 'reason'> = { username: 'username', registrationDate: 'registration_date', reason: 'reason' };
 
 /** All SQL about decisions: each one is a single transaction, whoever else decides at the same moment. */
 export class DecisionStore {
@@ -116,6 +132,42 @@ export class DecisionStore {
       }
       this.queue.markRead(row.id);
       return { ok: true as const, by };
+    }).immediate();
+  }
+
+  /**
+   * A staff member corrects a field intake got wrong: the new value, the problems and status that
+   * follow from it, the old → new in the log and the conversation, and the checks due again. One
+   * transaction; `expectedVersion` makes an edit against a stale page lose cleanly.
+   */
+  correct(reference: string, byName: string, field: FieldName, value: string, expectedVersion?: number): CorrectionResult {
+    return this.db.transaction((): CorrectionResult => {
+      const by = this.staff.enabledName(byName);
+      if (by === null) return { ok: false, conflict: 'unknown_staff' };
+      const row = this.db.prepare('SELECT * FROM requests WHERE reference = ?').get(reference) as CorrectedRow | undefined;
+      if (!row) return { ok: false, conflict: 'not_found' };
+      if (expectedVersion !== undefined && expectedVersion !== row.version) return { ok: false, conflict: 'changed' };
+      const column = FIELD_COLUMN[field];
+      const from = row[column];
+      if (from === value) return { ok: true, by, changed: false };
+      const fields: RequestFields = { username: row.username, registrationDate: row.registration_date, reason: row.reason, [field]: value };
+      const documents = this.db.prepare('SELECT valid FROM documents WHERE request_id = ? AND counted = 1').all(row.id) as { valid: number }[];
+      // Staff stated the date themselves: it is no longer ambiguous.
+      const problems = requestProblems(fields, documents.map((document) => ({ valid: document.valid === 1 })), false);
+      const status = row.status === 'needs_info' ? statusForProblems(problems) : row.status;
+      const now = this.clock.now().toISOString();
+      const doubts = (JSON.parse(row.field_doubts) as FieldDoubt[]).filter((doubt) => doubt.field !== field);
+      this.db
+        .prepare(
+          `UPDATE requests SET ${column} = ?, problems = ?, status = ?, field_doubts = ?, updated_at = ?, version = version + 1,
+             due_at = CASE WHEN ? THEN ? ELSE due_at END
+           WHERE id = ?`,
+        )
+        .run(value, JSON.stringify(problems), status, JSON.stringify(doubts), now, row.status !== status ? 1 : 0, this.queue.dueDayFor(this.clock.now()), row.id);
+      this.events.append({ requestId: row.id }, by, 'field_corrected', { field, from, to: value, ...(row.status !== status ? { statusChanged: { from: row.status, to: status } } : {}) });
+      this.queue.addNote(row.id, by, 'field_corrected', `${field}: ${from ?? '—'} → ${value}`);
+      this.queue.markChecksStale(row.id);
+      return { ok: true, by, changed: true };
     }).immediate();
   }
 

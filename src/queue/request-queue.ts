@@ -170,7 +170,7 @@ export class RequestQueue {
     private readonly events: EventLog,
     private readonly triage: TriageStore,
     /** The last day of the reply promise for a request received at this instant (working days, holidays). */
-    private readonly dueDayFor: (receivedAt: Date) => string,
+    readonly dueDayFor: (receivedAt: Date) => string,
   ) {}
 
   handledOutcome(messageKey: string): HandledOutcome | null {

@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../clock';
 import type { AccountStore } from '../queue/accounts';
 import type { DecisionChange, DecisionResult, DecisionState, DecisionStore } from '../queue/decisions';
 import type { HandoffStore } from '../queue/handoffs';
@@ -5,7 +6,7 @@ import type { RequestQueue } from '../queue/request-queue';
 import type { ReviewStore } from '../queue/review-store';
 import type { Vault } from '../queue/vault';
 import { checkSummary, needsCloserReview, preChecks, type DirectoryLookup } from './pre-checks';
-import type { Decision, DecisionOutcome, ReviewService } from './review-service';
+import type { Correction, Decision, DecisionOutcome, ReviewService } from './review-service';
 
 export interface ReviewDependencies {
   queue: RequestQueue;
@@ -16,6 +17,8 @@ export interface ReviewDependencies {
   vault: Vault;
   /** Approvals are handed to the account system only when ACCOUNT_WEBHOOK_URL is set; else they are exported. */
   handOff: boolean;
+  /** Today in the desk's time zone, 'YYYY-MM-DD': no registration date can be later. */
+  today: () => string;
 }
 
 /** The review core behind the CLI and the web console. Nothing here approves anything on its own. */
@@ -61,6 +64,18 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
         return result.conflict === 'not_found'
           ? { ok: false, reason: 'not_found', message: `no request ${reference}` }
           : { ok: false, reason: 'unknown_staff', message: `${words.by} is not an enabled staff member` };
+      }
+      return { ok: true, request: deps.queue.findRequest(reference)! };
+    },
+
+    correct(reference, correction, expectedVersion) {
+      const value = correctedValue(correction, deps.today());
+      if (!value.ok) return { ok: false, reason: 'invalid_value', message: value.message };
+      const result = deps.decisions.correct(reference, correction.by, correction.field, value.value, expectedVersion);
+      if (!result.ok) {
+        if (result.conflict === 'not_found') return { ok: false, reason: 'not_found', message: `no request ${reference}` };
+        if (result.conflict === 'changed') return { ok: false, reason: 'decided_concurrently', message: `${reference} changed while you were looking at it; look again before correcting` };
+        return { ok: false, reason: 'unknown_staff', message: `${correction.by} is not an enabled staff member` };
       }
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
@@ -122,6 +137,23 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
     },
   };
 }
+
+/** A corrected value as the queue stores it, or why it is not one. */
+function correctedValue(correction: Correction, today: string): { ok: true; value: string } | { ok: false; message: string } {
+  const value = correction.value.normalize('NFC').trim();
+  if (value === '') return { ok: false, message: `a corrected ${FIELD_NAMES[correction.field]} cannot be empty` };
+  if (/\p{Cc}/u.test(correction.field === 'reason' ? value.replace(/\r?\n/g, ' ') : value)) return { ok: false, message: `the ${FIELD_NAMES[correction.field]} contains control characters` };
+  if (correction.field === 'username' && value.length > 100) return { ok: false, message: 'a username has at most 100 characters' };
+  if (correction.field === 'reason' && value.length > 2000) return { ok: false, message: 'a reason has at most 2000 characters' };
+  if (correction.field === 'registrationDate') {
+    const day = /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
+    if (!isCalendarDay(day)) return { ok: false, message: 'a registration date is YYYY-MM-DD, or YYYY-MM when only the month is known' };
+    if (day > today) return { ok: false, message: `a registration date cannot be after today (${today})` };
+  }
+  return { ok: true, value };
+}
+
+const FIELD_NAMES: Record<Correction['field'], string> = { username: 'username', registrationDate: 'registration date', reason: 'reason' };
 
 /** What a decision changes, or why it cannot be taken as given. */
 function decisionChange(reference: string, decision: Exclude<Decision, { kind: 'close' }>, expectedVersion: number | undefined, handOff: boolean): DecisionChange | DecisionOutcome {

@@ -2,6 +2,7 @@
  * The contract between staff faces (CLI, web console) and the review core. Faces hold no business
  * rules: they call these and render the outcome.
  */
+import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
 import type { CheckCounts, CheckState } from './pre-checks';
@@ -20,7 +21,14 @@ export interface StaffWords {
   text: string;
 }
 
-export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_concurrently' | 'missing_text' | 'unknown_staff';
+/** A staff member's correction of one field intake read. */
+export interface Correction {
+  by: string;
+  field: FieldName;
+  value: string;
+}
+
+export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_concurrently' | 'missing_text' | 'unknown_staff' | 'invalid_value';
 
 export type DecisionOutcome =
   | { ok: true; request: CancellationRequest }
@@ -94,6 +102,8 @@ export interface ReviewService {
   decide(reference: string, decision: Decision, expectedVersion?: number): DecisionOutcome;
   /** Mails the customer staff's own reply in the request's thread, or adds a note for colleagues. */
   write(reference: string, words: StaffWords): DecisionOutcome;
+  /** Corrects a field intake got wrong; the pre-checks run again. */
+  correct(reference: string, correction: Correction, expectedVersion?: number): DecisionOutcome;
   /** Staff have seen the request's customer mails. */
   markRead(reference: string): void;
   review(reference: string): RequestReview | null;

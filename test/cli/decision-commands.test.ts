@@ -136,6 +136,21 @@ describe('queue reply, note and list --unread', () => {
   });
 });
 
+describe('queue edit', () => {
+  it('corrects the named fields, each logged old → new under the staff member', async () => {
+    const run = await cli('queue', 'edit', ref[RACED].toLowerCase(), '--by', 'alice', '--username', 'river.song.42', '--reason', 'Moving abroad.');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(`${ref[RACED]} corrected`) });
+    const request = await shown(ref[RACED]);
+    expect(request.fields).toMatchObject({ username: 'river.song.42', reason: 'Moving abroad.' });
+    expect(request.events.filter((event: { type: string }) => event.type === 'field_corrected').map((event: { detail: { field: string } }) => event.detail.field)).toEqual(['username', 'reason']);
+  });
+
+  it('refuses a value that cannot be one, and a call without a field', async () => {
+    expect(await cli('queue', 'edit', ref[RACED], '--by', 'alice', '--registration-date', 'last spring')).toMatchObject({ code: 1, stderr: expect.stringContaining('YYYY-MM-DD') });
+    expect((await cli('queue', 'edit', ref[RACED], '--by', 'alice')).code).toBe(2);
+  });
+});
+
 describe('queue document', () => {
   it('writes the decrypted document to a new private file and records the view by the OS user', async () => {
     const out = join(dataDir, 'id-1.jpg');

@@ -75,9 +75,43 @@ describe('the conversation on the request page', () => {
     expect(page.body).not.toContain('forged');
   });
 
+  it('lets staff correct a field on the page, and refuses a date that is none', async () => {
+    const page = await alice.get(`/requests/${reference}`);
+    const version = /name="version" value="(\d+)"/.exec(page.body)![1];
+    const bad = await alice.post(`/requests/${reference}/edit`, { _csrf: alice.csrf!, version, field: 'registrationDate', value: 'spring' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('That value cannot be used.');
+    const saved = await alice.post(`/requests/${reference}/edit`, { _csrf: alice.csrf!, version, field: 'reason', value: 'Moving to Lagos.' });
+    expect(saved.statusCode).toBe(303);
+    const after = await alice.get(`/requests/${reference}?done=edit`);
+    expect(after.body).toContain('Corrected.');
+    expect(after.body).toContain('Moving to Lagos.');
+    expect(console_.harness.app.queue.findRequest(reference)!.events.at(-1)).toMatchObject({ actor: 'alice', type: 'field_corrected', detail: { field: 'reason', to: 'Moving to Lagos.' } });
+  });
+
   it('shows a corrected field old → new', async () => {
     await followUp('Sorry, a typo. Username: hokafor_1993', ['Authentication-Results: mx.example.test; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com']);
     const page = await alice.get(`/requests/${reference}`);
     expect(page.body).toMatch(/Corrected Username: <del>hokafor_93<\/del> → <ins>hokafor_1993<\/ins>/);
+  });
+});
+
+describe('fields intake was unsure of', () => {
+  /** "rafa_souza is my username … registed in 2019 march": both read from sentences, not labels. */
+  const PROSE = '01-en-gmail-nonnative-misspelled-acount-value-before-is-my-username-registed-in-2019-march-the-reason-is-jpeg';
+  let console_: ConsoleHarness;
+
+  beforeAll(async () => {
+    console_ = await startConsoleHarness({ fixtures: [PROSE] });
+  });
+  afterAll(() => console_.close());
+
+  it('are marked on the request page with why, so staff look at them first', async () => {
+    const alice = new Visitor(console_.web, '10.9.0.3');
+    await alice.signIn('alice', PASSWORD);
+    const page = await alice.get(`/requests/${console_.references[PROSE]}`);
+    expect(page.body).toMatch(/<dt>Username<\/dt><dd>[^<]+ <span class="badge result-warn doubt"[^>]*>Check: read from a sentence, not a label<\/span>/);
+    expect(page.body).toMatch(/<dt>Registration date<\/dt><dd>[^<]+ <span class="badge result-warn doubt"/);
+    expect(page.body).not.toMatch(/<dt>Reason<\/dt><dd class="reason">[^<]*<span class="badge result-warn doubt"/);
   });
 });

@@ -9,6 +9,7 @@ import { createDirectoryMailbox } from './mailbox/directory-mailbox';
 import { createImapMailbox } from './mailbox/imap-mailbox';
 import type { Mailbox } from './mailbox/mailbox';
 import { composeMail } from './outbox/compose-mail';
+import { compositionSettings } from './outbox/composition-settings';
 import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
 import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
@@ -81,7 +82,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
   const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
   const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
-  const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone, workingDays: config.review.workingDays };
+  const compose = compositionSettings(config, receiptKey);
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);
   const handoffs = new HandoffStore(db, clock, events, queue);

@@ -1,4 +1,5 @@
 import { validate as isCronExpression } from 'node-cron';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -69,6 +70,9 @@ const settingsShape = {
   MAX_ATTACHMENT_BYTES: whole(defaultLimits.maxAttachmentBytes),
   MAX_RECEIVED_HEADERS: whole(defaultLimits.maxReceivedHeaders),
   TEMPLATES_DIR: z.string().min(1).default(join(__dirname, '..', 'templates')),
+  ORG_NAME: z.string().trim().max(120).default(''),
+  ORG_SUPPORT_EMAIL: z.email({ error: 'must be an email address, e.g. support@example.com' }).optional(),
+  ORG_LOGO_FILE: z.string().optional(),
   REVIEW_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   HOLIDAYS_FILE: z.string().optional(),
   VAULT_KEY: vaultKey,
@@ -149,6 +153,8 @@ export interface Config {
   schedules: { poll: string; outbox: string; housekeeping: string; webhook: string };
   maxProcessingAttempts: number;
   web: WebSettings;
+  /** Who the customer deals with, on every mail and receipt. */
+  organisation: Organisation;
   /** The reply promise: each request is due this many working days after the day it came in. */
   review: { workingDays: number; calendar: HolidayCalendar };
 }
@@ -188,6 +194,27 @@ export interface SignInPolicy {
 
 export class ConfigError extends Error {}
 
+export interface Organisation {
+  name: string;
+  supportEmail: string;
+  /** A PNG or JPEG printed at the head of receipts. */
+  logo: { bytes: Buffer; type: 'png' | 'jpeg' } | null;
+}
+
+/** The logo is read once, at start: a missing or unusable file is a setting error, not a broken receipt later. */
+function readLogo(file: string): NonNullable<Organisation['logo']> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ORG_LOGO_FILE: ${(error as Error).message}`);
+  }
+  if (bytes.length > 1024 * 1024) throw new ConfigError('invalid configuration: ORG_LOGO_FILE: must be at most 1 MB');
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { bytes, type: 'png' };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { bytes, type: 'jpeg' };
+  throw new ConfigError('invalid configuration: ORG_LOGO_FILE: must be a PNG or JPEG image');
+}
+
 /** The process's own settings: its environment over the `.env` file. Nothing else reads process.env. */
 export function processSettings(): SettingsSource {
   const read = readSettings(process.env, process.cwd());
@@ -218,6 +245,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
     dataDir: env.DATA_DIR,
     timeZone: env.TIME_ZONE,
     templatesDir: env.TEMPLATES_DIR,
+    organisation: { name: env.ORG_NAME, supportEmail: env.ORG_SUPPORT_EMAIL ?? mailFrom.address, logo: env.ORG_LOGO_FILE ? readLogo(env.ORG_LOGO_FILE) : null },
     review: { workingDays: env.REVIEW_WORKING_DAYS, calendar },
     mailFrom,
     vaultKey: env.VAULT_KEY ?? null,

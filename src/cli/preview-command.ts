@@ -4,6 +4,7 @@ import { systemClock } from '../clock';
 import type { Config } from '../config';
 import type { Language } from '../intake/intake-result';
 import { composeMail } from '../outbox/compose-mail';
+import { compositionSettings } from '../outbox/composition-settings';
 import { renderEml } from '../outbox/nodemailer-transports';
 import { LANGUAGES, SAMPLE_MAILS, sampleMessage, type SampleMail } from '../outbox/sample-mails';
 import { parseCommandLine, refuse, UsageError } from './command-line';
@@ -23,7 +24,7 @@ export async function previewCommand(args: string[], config: Config): Promise<nu
   }
   const message = sampleMessage(sample as SampleMail, language, systemClock.now(), config.intake.messageIdDomain);
   // A throwaway key: a sample receipt must never verify as genuine.
-  const mail = await composeMail(message, { templatesDir: config.templatesDir, mailFrom: config.mailFrom, timeZone: config.timeZone, workingDays: config.review.workingDays, receiptKey: randomBytes(32) });
+  const mail = await composeMail(message, compositionSettings(config, randomBytes(32)));
   const out = values.out;
   const written = await writeFile(out, await renderEml(mail)).then(
     () => null,

@@ -2,9 +2,12 @@ import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receip
 import { renderReceiptPdf } from '../documents/receipt-pdf';
 import { formatDay } from '../documents/zoned-time';
 import { loadReceiptWording } from '../documents/receipt-wording';
-import type { RequestProblem } from '../intake/intake-result';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Language, RequestProblem } from '../intake/intake-result';
 import type { MailPurpose, OutboxMessage, RequestMailPayload, TriageMailPayload } from '../queue/outbox-store';
-import { renderMailTemplate } from './mail-templates';
+import { mailHtml } from './mail-html';
+import { renderMailTemplate, type MailText } from './mail-templates';
 import type { OutgoingMail } from './outgoing-mail';
 
 export interface CompositionSettings {
@@ -14,6 +17,8 @@ export interface CompositionSettings {
   timeZone: string;
   /** The working-day reply promise, as the acknowledgement states it. */
   workingDays: number;
+  /** Named in every mail's HTML part. */
+  organisation: { name: string; supportEmail: string };
 }
 
 const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
@@ -73,6 +78,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
     to: message.recipient,
     subject: text.subject,
     text: text.body,
+    html: htmlOf(text, request.language, settings),
     messageId: message.messageId,
     inReplyTo: message.inReplyTo,
     references: message.references,
@@ -98,12 +104,19 @@ function composeTriageReply(message: OutboxMessage, payload: TriageMailPayload, 
     to: message.recipient,
     subject: text.subject,
     text: text.body,
+    html: htmlOf(text, payload.triage.language, settings),
     messageId: message.messageId,
     inReplyTo: message.inReplyTo,
     references: message.references,
     headers: { 'X-Auto-Response-Suppress': 'All' },
     attachments: [],
   };
+}
+
+/** The HTML alternative of a mail, in the operator's layout (`templates/mail/layout.html`, read on every use like the texts). */
+function htmlOf(text: MailText, language: Language, settings: CompositionSettings): string {
+  const layout = readFileSync(join(settings.templatesDir, 'mail', 'layout.html'), 'utf8');
+  return mailHtml(text.body, layout, { lang: language, subject: text.subject, orgName: settings.organisation.name, supportEmail: settings.organisation.supportEmail });
 }
 
 function receiptFacts(kind: ReceiptKind, payload: RequestMailPayload, missing: MissingItem[], timeZone: string): ReceiptFacts {

@@ -18,6 +18,7 @@ function toNodemailer(mail: OutgoingMail): Mail.Options {
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    html: mail.html,
     messageId: mail.messageId,
     inReplyTo: mail.inReplyTo ?? undefined,
     references: mail.references,

@@ -4,6 +4,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The same words as HTML: sent as multipart/alternative with the text. */
+  html: string;
   messageId: string;
   inReplyTo: string | null;
   references: string[];

@@ -45,6 +45,14 @@ async function customerWrites(body: string, number: number) {
 }
 
 describe('the thread', () => {
+  it('sends each mail as plain text and HTML alternatives, the organisation named', async () => {
+    const [ack] = await sentMails();
+    expect(ack.html).toContain(reference);
+    expect(ack.html).toContain('mailto:support@example.test');
+    const raw = readFileSync(join(harness.dataDir, 'outgoing', harness.files('outgoing')[0]), 'latin1');
+    expect(raw).toMatch(/Content-Type: multipart\/alternative/i);
+  });
+
   it('keeps our acknowledgement, as sent, with its PDF, after the customer mail', () => {
     const request = harness.app.queue.findRequest(reference)!;
     expect(request.messages.map((message) => message.direction)).toEqual(['in', 'out']);

@@ -1,0 +1,14 @@
+import type { Config } from '../config';
+import type { CompositionSettings } from './compose-mail';
+
+/** What composing a mail takes from the settings: one place, for the outbox, the start-up check and `preview`. */
+export function compositionSettings(config: Config, receiptKey: Buffer): CompositionSettings {
+  return {
+    templatesDir: config.templatesDir,
+    mailFrom: config.mailFrom,
+    receiptKey,
+    timeZone: config.timeZone,
+    workingDays: config.review.workingDays,
+    organisation: { name: config.organisation.name, supportEmail: config.organisation.supportEmail },
+  };
+}

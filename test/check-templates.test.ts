@@ -19,7 +19,7 @@ function edit(file: string, replace: (text: string) => string): void {
 }
 
 const check = (templatesDir: string) =>
-  checkTemplates({ templatesDir, mailFrom: { name: 'Support', address: 'support@example.test' }, timeZone: 'Asia/Shanghai', workingDays: 3, organisation: { name: 'Example Mobile', supportEmail: 'support@example.test' } }, new FakeClock('2026-12-01T09:00:00Z'));
+  checkTemplates({ templatesDir, mailFrom: { name: 'Support', address: 'support@example.test' }, timeZone: 'Asia/Shanghai', workingDays: 3, organisation: { name: 'Example Mobile', supportEmail: 'support@example.test', logo: null } }, new FakeClock('2026-12-01T09:00:00Z'));
 
 it('passes the shipped templates', async () => {
   expect(await check(SHIPPED)).toEqual({ ok: true });

@@ -1,4 +1,4 @@
-import { type Color, type PDFDocument, type PDFFont, type PDFPage, PageSizes } from 'pdf-lib';
+import { type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage, PageSizes } from 'pdf-lib';
 
 import { breakLines } from './line-breaking';
 
@@ -91,6 +91,15 @@ export class FlowWriter {
 
   gap(height: number): void {
     this.top -= height;
+  }
+
+  /** An image at the left margin, at most `maxHeight` points tall and never wider than the text. */
+  image(image: PDFImage, maxHeight: number): void {
+    const scale = Math.min(maxHeight / image.height, CONTENT_WIDTH / image.width);
+    const [width, height] = [image.width * scale, image.height * scale];
+    this.makeRoom(height);
+    this.top -= height;
+    this.page.drawImage(image, { x: MARGIN, y: this.top, width, height });
   }
 
   rule(color: Color): void {

@@ -1,6 +1,5 @@
 import { AFRelationship, PDFDocument, type PDFFont, grayscale } from 'pdf-lib';
 
-import { maskUsername } from './mask-username';
 import {
   CONTENT_WIDTH,
   FlowWriter,
@@ -42,6 +41,15 @@ function styles(regular: PDFFont, bold: PDFFont) {
   } satisfies Record<string, TextStyle>;
 }
 
+/** Who issues the receipt, printed at its head; not a signed fact. */
+export interface Letterhead {
+  name: string;
+  supportEmail: string | null;
+  logo: { bytes: Buffer; type: 'png' | 'jpeg' } | null;
+}
+
+const NO_LETTERHEAD: Letterhead = { name: '', supportEmail: null, logo: null };
+
 /**
  * The A4 receipt (acknowledgement or closure confirmation) in the customer's language. The facts and
  * their verification code are attached as `receipt-facts.json` for `verifyReceipt`.
@@ -50,6 +58,7 @@ export async function renderReceiptPdf(
   facts: ReceiptFacts,
   key: Buffer,
   wording: ReceiptWording,
+  letterhead: Letterhead = NO_LETTERHEAD,
 ): Promise<Uint8Array> {
   if (facts.kind === 'confirmation' && (facts.status !== 'closed' || facts.closedAt === undefined)) {
     throw new Error(`a closure confirmation needs status closed and the time of closing, not ${facts.status}`);
@@ -81,6 +90,12 @@ export async function renderReceiptPdf(
   });
 
   const flow = new FlowWriter(doc);
+  if (letterhead.logo) {
+    flow.image(letterhead.logo.type === 'png' ? await doc.embedPng(letterhead.logo.bytes) : await doc.embedJpg(letterhead.logo.bytes), 36);
+    flow.gap(8);
+  }
+  if (letterhead.name) flow.paragraph(asText(letterhead.name), style.caption);
+  if (letterhead.logo || letterhead.name) flow.gap(10);
   flow.paragraph(title, style.title);
   flow.gap(4);
   flow.paragraph(
@@ -111,9 +126,8 @@ export async function renderReceiptPdf(
   if (facts.closedAt !== undefined) row(wording.labels.closedAt, [when(facts.closedAt)]);
   if (facts.dueDate !== undefined) row(wording.labels.dueDate, [formatDay(facts.dueDate, facts.language)]);
   row(wording.labels.sender, [asText(facts.sender)]);
-  row(wording.labels.username, [
-    facts.username === null ? wording.values.notProvided : maskUsername(asText(facts.username)),
-  ]);
+  // The receipt goes to the account's own address: the customer reads back exactly what we recorded.
+  row(wording.labels.username, [stated(facts.username)]);
   row(wording.labels.registrationDate, [stated(facts.registrationDate)]);
   row(wording.labels.reason, [stated(facts.reason)]);
   if (facts.idDocuments.length === 0) {
@@ -135,7 +149,8 @@ export async function renderReceiptPdf(
   } else {
     row(wording.labels.missing, facts.missing.map((item) => wording.missingItems[item]), 'bullet');
   }
-  row(wording.labels.issuedAt, [when(facts.issuedAt)]);
+  // Issued the minute it was received says nothing new: the row is left out then.
+  if (when(facts.issuedAt) !== when(facts.receivedAt)) row(wording.labels.issuedAt, [when(facts.issuedAt)]);
 
   const section = (heading: string) => {
     flow.gap(12);
@@ -159,7 +174,7 @@ export async function renderReceiptPdf(
   }
 
   const explanation = FlowWriter.lines(
-    wording.verificationExplanation,
+    fillPlaceholders(wording.verificationExplanation, { supportEmail: letterhead.supportEmail ?? wording.values.ourSupport }),
     style.caption,
     MARGIN,
     CONTENT_WIDTH,

@@ -52,8 +52,9 @@ const receiptWordingSchema = z.strictObject({
     nothingMissing: text(),
     dateTime: text('date', 'time', 'zone', 'zoneName', 'offset'),
     idDocument: text('filename', 'sha256'),
+    ourSupport: text(),
   }),
-  verificationExplanation: text(),
+  verificationExplanation: text('supportEmail'),
   footer: text('reference', 'page', 'pages'),
   attachmentDescription: text(),
 });

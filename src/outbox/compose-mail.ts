@@ -1,5 +1,5 @@
 import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receipt-facts';
-import { renderReceiptPdf } from '../documents/receipt-pdf';
+import { renderReceiptPdf, type Letterhead } from '../documents/receipt-pdf';
 import { formatDay } from '../documents/zoned-time';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import { readFileSync } from 'node:fs';
@@ -17,8 +17,8 @@ export interface CompositionSettings {
   timeZone: string;
   /** The working-day reply promise, as the acknowledgement states it. */
   workingDays: number;
-  /** Named in every mail's HTML part. */
-  organisation: { name: string; supportEmail: string };
+  /** Named in every mail's HTML part and at the head of every receipt. */
+  organisation: Letterhead & { supportEmail: string };
 }
 
 const MISSING_ITEM: Record<RequestProblem, MissingItem> = {
@@ -70,7 +70,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
     const facts = receiptFacts(purpose.receipt, payload, missing, settings.timeZone);
-    const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording);
+    const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording, settings.organisation);
     attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
   }
   return {

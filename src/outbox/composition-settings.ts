@@ -9,6 +9,6 @@ export function compositionSettings(config: Config, receiptKey: Buffer): Composi
     receiptKey,
     timeZone: config.timeZone,
     workingDays: config.review.workingDays,
-    organisation: { name: config.organisation.name, supportEmail: config.organisation.supportEmail },
+    organisation: config.organisation,
   };
 }

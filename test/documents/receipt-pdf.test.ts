@@ -6,6 +6,7 @@ import { type ReceiptWording, fillPlaceholders, loadReceiptWording } from '../..
 import { verificationCode } from '../../src/documents/verification-code';
 import { darkPixels, differingPixels, pdfText, pdfWordBoxes, renderFirstPage, requirePoppler } from './poppler';
 import { KEY, LONG_CHINESE_REASON, TEMPLATES_DIR, sampleFacts } from './sample-facts';
+import { solidPng } from '../console/support/script-mail';
 
 const zh = loadReceiptWording(TEMPLATES_DIR, 'zh');
 const en = loadReceiptWording(TEMPLATES_DIR, 'en');
@@ -26,13 +27,13 @@ const squash = (text: string) => text.replace(/\s+/g, '');
 
 beforeAll(requirePoppler);
 
-test('prints the reference, masked username, labels and reason of a Chinese receipt', async () => {
+test('prints the reference, the full username, labels and reason of a Chinese receipt', async () => {
   const facts = sampleFacts();
   const text = squash(pdfText(await renderReceiptPdf(facts, KEY, zh)));
 
   expect(text).toContain('CR-7KQ2M9XD');
-  expect(text).toContain('zh******88');
-  expect(text).not.toContain('zhangwei88');
+  // It goes to the account's own address: the customer reads back exactly what we recorded.
+  expect(text).toContain('zhangwei88');
   for (const label of [zh.documentTitle.acknowledgement, ...acknowledgementLabels(zh)]) expect(text).toContain(squash(label));
   expect(text).toContain(squash(facts.reason!));
   expect(text).toContain(zh.status.needs_info);
@@ -43,11 +44,11 @@ test('prints the reference, masked username, labels and reason of a Chinese rece
   expect(text).toContain(verificationCode(facts, KEY));
 });
 
-test('prints the reference, masked username, labels and reason of an English receipt', async () => {
+test('prints the reference, the full username, labels and reason of an English receipt', async () => {
   const text = squash(pdfText(await renderReceiptPdf(englishFacts, KEY, en)));
 
   expect(text).toContain('CR-7KQ2M9XD');
-  expect(text).toContain('ri********42');
+  expect(text).toContain('river.song42');
   for (const label of [en.documentTitle.acknowledgement, ...acknowledgementLabels(en)]) expect(text).toContain(squash(label));
   expect(text).toContain(squash(englishFacts.reason!));
   expect(text).toContain(squash(en.missingItems.id_document));
@@ -137,6 +138,22 @@ test('draws the Chinese title with real glyphs, not blanks or boxes', async () =
   expect(titleInk).toBeGreaterThan(150);
   expect(differingPixels(page, withBoxes)).toBeGreaterThan(titleInk / 2);
   expect(darkPixels(withoutTitle)).toBeGreaterThan(1500);
+});
+
+test('prints the organisation\'s name and logo at the head, and where to have it checked', async () => {
+  const letterhead = { name: 'Example Mobile 示例移动', supportEmail: 'help@example-mobile.test', logo: { bytes: solidPng(120, 40), type: 'png' as const } };
+  const pdf = await renderReceiptPdf(englishFacts, KEY, en, letterhead);
+  const text = squash(pdfText(pdf));
+  expect(text.startsWith(squash('Example Mobile 示例移动'))).toBe(true);
+  expect(text).toContain('help@example-mobile.test');
+  const withoutLogo = renderFirstPage(await renderReceiptPdf(englishFacts, KEY, en, { ...letterhead, logo: null }));
+  expect(differingPixels(renderFirstPage(pdf), withoutLogo)).toBeGreaterThan(100);
+});
+
+test('leaves out "issued" when it is the minute the request was received', async () => {
+  const sameMinute = await renderReceiptPdf(sampleFacts({ receivedAt: '2026-11-27T09:05:10Z', issuedAt: '2026-11-27T09:05:40Z' }), KEY, zh);
+  expect(squash(pdfText(sameMinute))).not.toContain(squash(zh.labels.issuedAt));
+  expect(squash(pdfText(await renderReceiptPdf(sampleFacts(), KEY, zh)))).toContain(squash(zh.labels.issuedAt));
 });
 
 test('draws the English title with real glyphs, not blanks', async () => {

@@ -38,6 +38,8 @@ import { createTriageService, type TriageService } from './triage/triage-service
 
 export interface App {
   readonly config: Config;
+  /** The tamper-evident event log: its chain and the triggers that keep it append-only. */
+  readonly audit: Pick<EventLog, 'verify' | 'missingGuards' | 'restoreGuards'>;
   readonly queue: RequestQueue;
   readonly outbox: OutboxStore;
   readonly vault: Vault;
@@ -91,6 +93,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
 
   return {
     config,
+    audit: events,
     queue,
     outbox,
     vault,

@@ -3,6 +3,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
+import { auditCommands } from './cli/audit-commands';
 import { conversationCommands } from './cli/conversation-commands';
 import { correctionCommand } from './cli/correction-command';
 import { helpTopic, usageOf } from './cli/help';
@@ -69,6 +70,8 @@ const USAGE = `usage: cancel-desk <command>
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether the facts recorded inside a receipt PDF were signed by
                                     this desk (DATA_DIR's key); the printed page itself is not covered
+  audit verify [--json]             whether the event log's hash chain and its guards are intact (exit 1 if not)
+  audit restore-guards              put back the triggers that keep the event log append-only
   config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
   preview ack|ack-needs-info|reply-received|staff-reply|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
                                     a sample of that mail (with its PDF) from the templates
@@ -107,6 +110,7 @@ const commands: Record<string, Command> = {
     document: queueDocumentCommand,
   }),
   triage: subcommands('triage', triageCommands),
+  audit: subcommands('audit', auditCommands),
   staff: subcommands('staff', { add: staffAddCommand, list: staffListCommand, disable: staffDisableCommand }),
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
@@ -161,7 +165,7 @@ function decisionCommand(textOption: 'note' | 'reason' | 'message', decision: (b
     const decided = typeof by === 'string' && positionals.length === 1 && decision(by, typeof text === 'string' ? text : undefined);
     if (!decided) throw new UsageError(`queue: name one request, who decides (--by STAFF), and ${textOption === 'note' ? 'optionally a --note' : `the --${textOption}`}`);
     return withApp(config, async (app) => {
-      const outcome = app.review.decide(referenceArgument(positionals[0]), decided);
+      const outcome = app.review.decide(referenceArgument(positionals[0]), { ...decided, osUser: userInfo().username });
       if (!outcome.ok) return refuse(outcome.message);
       process.stdout.write(`${outcome.request.reference} is now ${outcome.request.status}; the mail to the customer is queued\n`);
       return 0;
@@ -271,7 +275,7 @@ async function exportCommand(args: string[], config: Config): Promise<number> {
     if (!values['mark-handed-off']) return 0;
     // Handed to the account system by hand: recorded as closed, and only now is each customer told.
     for (const { reference } of approved) {
-      const outcome = app.review.decide(reference, { kind: 'close', by: values.by!, note: 'handed off by export', via: 'export' });
+      const outcome = app.review.decide(reference, { kind: 'close', by: values.by!, note: 'handed off by export', via: 'export', osUser: userInfo().username });
       if (!outcome.ok) return refuse(outcome.message);
     }
     process.stderr.write(`cancel-desk: ${approved.length} exported ${approved.length === 1 ? 'request is' : 'requests are'} now closed; their customers' closure confirmations are queued\n`);

@@ -54,13 +54,22 @@ export function referenceArgument(typed: string): string {
 export async function withApp(
   config: Config,
   work: (app: App, log: Logger) => Promise<number>,
-  options: { keepOpen?: boolean; create?: boolean } = {},
+  options: { keepOpen?: boolean; create?: boolean; guardsMayBeMissing?: boolean } = {},
 ): Promise<number> {
   if (!options.create && !existsSync(databasePath(config))) {
     return refuse(`no database at ${databasePath(config)}: run \`cancel-desk run\` or \`poll\` first`);
   }
   const log = createLogger((line) => process.stderr.write(line), systemClock);
   const app = await createApp(config, systemClock, log);
+  const missing = app.audit.missingGuards();
+  if (missing.length > 0 && !options.guardsMayBeMissing) {
+    app.close();
+    // Someone removed what keeps the event log append-only: nothing runs until a person has looked.
+    return refuse(
+      `the event log's guards are gone from the database (${missing.join(', ')}): events may have been changed or removed. ` +
+        'Run `cancel-desk audit verify` to see what, then `cancel-desk audit restore-guards`',
+    );
+  }
   try {
     return await work(app, log);
   } finally {

@@ -20,6 +20,8 @@ export interface DecisionChange {
   words: string | null;
   /** The version the decider saw; without one, the version read in the transaction. */
   expectedVersion?: number;
+  /** The operating-system user of a decision made at a terminal. */
+  osUser?: string;
   handOff: boolean;
 }
 
@@ -90,7 +92,7 @@ export class DecisionStore {
         const current = { status: row.status, version: row.version, decidedBy: row.decided_by, decidedAt: row.decided_at };
         return { ok: false, conflict: row.version === version ? 'not_decidable' : 'changed', current };
       }
-      this.events.append({ requestId: row.id }, by, change.event.type, change.event.detail);
+      this.events.append({ requestId: row.id }, by, change.event.type, { ...change.event.detail, ...(change.osUser ? { osUser: change.osUser } : {}) });
       this.queue.addNote(row.id, by, change.event.type, change.words ?? '');
       this.queue.markRead(row.id);
       this.queue.enqueueMail(row.id, change.mail.purpose, row.message_id, this.queue.threadOf(row.id), change.mail.note);
@@ -100,7 +102,7 @@ export class DecisionStore {
   }
 
   /** Staff record that the account system closed an approved account (it has no webhook, or confirmed by other means). */
-  close(reference: string, byName: string, via: 'staff' | 'export', note: string | null, expectedVersion?: number): DecisionResult {
+  close(reference: string, byName: string, via: 'staff' | 'export', note: string | null, expectedVersion?: number, osUser?: string): DecisionResult {
     return this.db.transaction((): DecisionResult => {
       const by = this.staff.enabledName(byName);
       if (by === null) return { ok: false, conflict: 'unknown_staff' };
@@ -108,7 +110,7 @@ export class DecisionStore {
       if (!row) return { ok: false, conflict: 'not_found' };
       const current = { status: row.status, version: row.version, decidedBy: row.decided_by, decidedAt: row.decided_at };
       if (expectedVersion !== undefined && expectedVersion !== row.version) return { ok: false, conflict: 'changed', current };
-      if (!this.queue.closeApproved(row.id, by, via, note)) return { ok: false, conflict: 'not_decidable', current };
+      if (!this.queue.closeApproved(row.id, by, via, note, osUser)) return { ok: false, conflict: 'not_decidable', current };
       return { ok: true, decidedBy: by };
     }).immediate();
   }

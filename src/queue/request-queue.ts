@@ -323,13 +323,13 @@ export class RequestQueue {
    * it, or staff recorded that it did — and only now the customer is told, with the closure
    * confirmation. False when the request is not approved (not yet, or not any more).
    */
-  closeApproved(requestId: number, actor: string, via: 'account_system' | 'staff' | 'export', note: string | null = null): boolean {
+  closeApproved(requestId: number, actor: string, via: 'account_system' | 'staff' | 'export', note: string | null = null, osUser?: string): boolean {
     const now = this.now();
     const { changes } = this.db
       .prepare("UPDATE requests SET status = 'closed', closed_by = ?, closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'approved'")
       .run(actor, now, now, requestId);
     if (changes === 0) return false;
-    this.events.append({ requestId }, actor, 'closed', { via, ...(note ? { note } : {}) });
+    this.events.append({ requestId }, actor, 'closed', { via, ...(note ? { note } : {}), ...(osUser ? { osUser } : {}) });
     this.addNote(requestId, actor, 'closed', note ?? '');
     const messageId = this.db.prepare('SELECT message_id FROM requests WHERE id = ?').pluck().get(requestId) as string | null;
     this.enqueueMail(requestId, 'decision-closed', messageId, this.threadOf(requestId), null);

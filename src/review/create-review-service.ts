@@ -46,7 +46,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
     decide(reference, decision, expectedVersion) {
       let result: DecisionResult;
       if (decision.kind === 'close') {
-        result = deps.decisions.close(reference, decision.by, decision.via ?? 'staff', decision.note?.trim() || null, expectedVersion);
+        result = deps.decisions.close(reference, decision.by, decision.via ?? 'staff', decision.note?.trim() || null, expectedVersion, decision.osUser);
       } else {
         const change = decisionChange(reference, decision, expectedVersion, deps.handOff);
         if ('ok' in change) return change;
@@ -157,7 +157,7 @@ const FIELD_NAMES: Record<Correction['field'], string> = { username: 'username',
 
 /** What a decision changes, or why it cannot be taken as given. */
 function decisionChange(reference: string, decision: Exclude<Decision, { kind: 'close' }>, expectedVersion: number | undefined, handOff: boolean): DecisionChange | DecisionOutcome {
-  const common = { reference, by: decision.by, expectedVersion };
+  const common = { reference, by: decision.by, expectedVersion, osUser: decision.osUser };
   switch (decision.kind) {
     case 'approve':
       // The note is for colleagues, not for the customer: it goes into the event log only.

@@ -7,12 +7,16 @@ import type { CancellationRequest, StoredDocument } from '../queue/request-queue
 import type { RequestStatus } from '../queue/request-status';
 import type { CheckCounts, CheckState } from './pre-checks';
 
-export type Decision =
+export type Decision = (
   | { kind: 'approve'; by: string; note: string | null }
   | { kind: 'reject'; by: string; reason: string }
   | { kind: 'request_info'; by: string; message: string }
   /** The account system closed the account (without a webhook to say so): approved → closed. */
-  | { kind: 'close'; by: string; note: string | null; via?: 'staff' | 'export' };
+  | { kind: 'close'; by: string; note: string | null; via?: 'staff' | 'export' }
+) & {
+  /** From a terminal: the operating-system user who ran the command, logged beside `by` (anyone can type any --by). */
+  osUser?: string;
+};
 
 /** Staff's own words on a request: a reply mailed to the customer, or a note for colleagues. The status stays. */
 export interface StaffWords {

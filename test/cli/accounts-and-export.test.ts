@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calendarDay } from '../../src/clock';
@@ -101,7 +102,7 @@ describe('export --mark-handed-off', () => {
     expect(run.stderr).toContain('2 exported requests are now closed');
     const shown = JSON.parse((await cli('queue', 'show', ref[ZH_REQUEST], '--json')).stdout);
     expect(shown).toMatchObject({ status: 'closed', closedBy: 'alice' });
-    expect(shown.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'closed', detail: { via: 'export', note: 'handed off by export' } }));
+    expect(shown.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'closed', detail: { via: 'export', note: 'handed off by export', osUser: userInfo().username } }));
     expect(JSON.parse((await cli('export', '--status', 'approved', '--format', 'json')).stdout)).toEqual([]);
   });
 });

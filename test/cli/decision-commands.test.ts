@@ -27,12 +27,12 @@ async function shown(reference: string) {
 }
 
 describe('queue approve, reject and request-info', () => {
-  it('approve decides the request and records who decided, with the note', async () => {
+  it('approve decides the request and records who decided, with the note and the operating-system user', async () => {
     const run = await cli('queue', 'approve', ref[ZH_REQUEST], '--by', 'alice', '--note', 'Called the customer back.');
     expect(run).toMatchObject({ code: 0, stdout: `${ref[ZH_REQUEST]} is now approved; the mail to the customer is queued\n` });
     const request = await shown(ref[ZH_REQUEST]);
     expect(request.status).toBe('approved');
-    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'approved', detail: { note: 'Called the customer back.' } }));
+    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'approved', detail: { note: 'Called the customer back.', osUser: userInfo().username } }));
   });
 
   it('approving twice is refused, naming who decided', async () => {
@@ -51,19 +51,19 @@ describe('queue approve, reject and request-info', () => {
     expect(run).toMatchObject({ code: 0, stdout: `${ref[ZH_REQUEST]} is now closed; the mail to the customer is queued\n` });
     const request = await shown(ref[ZH_REQUEST]);
     expect(request).toMatchObject({ status: 'closed', closedBy: 'bob', closedAt: expect.any(String) });
-    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'closed', detail: { via: 'staff', note: 'Closed in billing, ticket 4411.' } }));
+    expect(request.events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'closed', detail: { via: 'staff', note: 'Closed in billing, ticket 4411.', osUser: userInfo().username } }));
   });
 
   it('reject needs --reason, and sends it', async () => {
     expect((await cli('queue', 'reject', ref[EN_REQUEST], '--by', 'alice')).code).toBe(2);
     expect((await cli('queue', 'reject', ref[EN_REQUEST], '--by', 'alice', '--reason', 'The ID card has expired.')).code).toBe(0);
-    expect((await shown(ref[EN_REQUEST])).events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'rejected', detail: { reason: 'The ID card has expired.' } }));
+    expect((await shown(ref[EN_REQUEST])).events).toContainEqual(expect.objectContaining({ actor: 'alice', type: 'rejected', detail: { reason: 'The ID card has expired.', osUser: userInfo().username } }));
   });
 
   it('request-info sends the request back to the customer with the message, the reference typed in any letter case', async () => {
     const run = await cli('queue', 'request-info', ref[ASKED].toLowerCase(), '--by', 'bob', '--message', 'The back of your ID card.');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('is now needs_info') });
-    expect((await shown(ref[ASKED])).events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'info_requested', detail: { message: 'The back of your ID card.' } }));
+    expect((await shown(ref[ASKED])).events).toContainEqual(expect.objectContaining({ actor: 'bob', type: 'info_requested', detail: { message: 'The back of your ID card.', osUser: userInfo().username } }));
   });
 
   it('a request waiting for the customer cannot be decided', async () => {

@@ -6,6 +6,7 @@ import * as triageAndThreads from './005-triage-and-threads';
 import * as caseHandling from './006-case-handling';
 import * as signInThatHolds from './007-sign-in-that-holds';
 import * as checkSummary from './013-check-summary';
+import * as auditChain from './014-audit-chain';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 6, name: '006-case-handling', sql: caseHandling.sql },
   { version: 7, name: '007-sign-in-that-holds', sql: signInThatHolds.sql },
   { version: 13, name: '013-check-summary', sql: checkSummary.sql },
+  { version: 14, name: '014-audit-chain', sql: auditChain.sql },
 ];

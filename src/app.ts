@@ -32,7 +32,7 @@ import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
 import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
-import type { ReviewService } from './review/review-service';
+import type { AccountHandoff, ReviewService } from './review/review-service';
 import { createStaffDirectory, type StaffRoster } from './review/staff-directory';
 import { createTriageService, type TriageService } from './triage/triage-service';
 
@@ -54,6 +54,8 @@ export interface App {
   readonly signInAttempts: SignInAttempts;
   /** Reads an account directory CSV and stores its good rows in one transaction. */
   importAccounts(csv: Uint8Array): AccountImport;
+  /** Where a request's hand-off to the account system stands; null when it has none. */
+  handoffOf(reference: string): AccountHandoff | null;
   /** Approved requests, in approval order; `since` is a `YYYY-MM-DD` day in TIME_ZONE. */
   approvedRequests(since: string | null): ApprovedRequest[];
   drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
@@ -104,6 +106,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
+    handoffOf: (reference) => handoffs.of(reference),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight((shouldStop) =>
       drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),

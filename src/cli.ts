@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { open, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { App } from './app';
@@ -130,14 +131,26 @@ async function queueListCommand(args: string[], config: Config): Promise<number>
   }
   const status = values.status === 'all' ? undefined : (values.status as RequestStatus | undefined);
   return withApp(config, async (app) => {
-    const requests = app.queue.listRequests({ status, unread: values.unread, overdueOn: values.overdue ? calendarDay(systemClock.now(), config.timeZone) : undefined });
+    const pages = app.queue.requestPages({ status, unread: values.unread, overdueOn: values.overdue ? calendarDay(systemClock.now(), config.timeZone) : undefined });
+    // A page at a time, waiting for the reader: the whole queue is never in memory at once.
+    const write = async (text: string) => {
+      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    };
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(requests.map((request) => requestJson(request, app.review.review(request.reference)!.handoff)))}\n`);
+      let first = true;
+      for (const page of pages) {
+        const items = page.map((request) => JSON.stringify(requestJson(request, app.handoffOf(request.reference))));
+        await write(`${first ? '[' : ','}${items.join(',')}`);
+        first = false;
+      }
+      await write(first ? '[]\n' : ']\n');
       return 0;
     }
-    process.stdout.write('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n');
-    for (const request of requests) {
-      process.stdout.write(terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.dueDate ?? '-'}\t${request.email}\t${request.fields.username ?? '-'}\n`));
+    await write('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n');
+    for (const page of pages) {
+      await write(
+        page.map((request) => terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.dueDate ?? '-'}\t${request.email}\t${request.fields.username ?? '-'}\n`)).join(''),
+      );
     }
     return 0;
   });

@@ -15,7 +15,25 @@ export function openDatabase(path: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  prepareOnce(db);
   return db;
+}
+
+/**
+ * Each SQL text is compiled once per connection: the stores write their SQL at the point of use,
+ * the connection remembers it. A remembered statement comes back in its default result mode, and
+ * one still being iterated is not handed out twice.
+ */
+function prepareOnce(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((source: string) => {
+    const known = compiled.get(source);
+    if (known && !known.busy) return known.reader ? known.pluck(false).expand(false).raw(false) : known;
+    const statement = compile(source);
+    if (!known) compiled.set(source, statement);
+    return statement;
+  }) as Db['prepare'];
 }
 
 /**

@@ -89,6 +89,12 @@ export interface RecordedMail {
   acknowledged: boolean;
 }
 
+export interface RequestFilter {
+  status?: RequestStatus;
+  unread?: boolean;
+  overdueOn?: string;
+}
+
 /** A request about to be opened, from a mail intake took for one or from a mail staff promoted out of triage. */
 export interface NewRequest {
   email: string;
@@ -278,18 +284,38 @@ export class RequestQueue {
   }
 
   /**
-   * Oldest first; `unread`: only those with a customer mail staff have not seen; `overdueOn` (a day):
-   * only those waiting for staff whose reply promise ended before that day.
+   * Oldest first, a page at a time so that a queue of any size is read in constant memory; `unread`:
+   * only those with a customer mail staff have not seen; `overdueOn` (a day): only those waiting for
+   * staff whose reply promise ended before that day.
    */
-  listRequests(filter: { status?: RequestStatus; unread?: boolean; overdueOn?: string } = {}): CancellationRequest[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL)
-           AND (@overdueOn IS NULL OR (status = 'pending_review' AND due_at < @overdueOn))
-         ORDER BY received_at, id`,
-      )
-      .all({ status: filter.status ?? null, unread: filter.unread ? 1 : 0, overdueOn: filter.overdueOn ?? null }) as RequestRow[];
-    return rows.map((row) => this.toRequest(row));
+  *requestPages(filter: RequestFilter = {}, pageSize = 200): Generator<CancellationRequest[]> {
+    let after: { receivedAt: string; id: number } = { receivedAt: '', id: 0 };
+    for (;;) {
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL)
+             AND (@overdueOn IS NULL OR (status = 'pending_review' AND due_at < @overdueOn))
+             AND (received_at, id) > (@afterReceivedAt, @afterId)
+           ORDER BY received_at, id LIMIT @pageSize`,
+        )
+        .all({
+          status: filter.status ?? null,
+          unread: filter.unread ? 1 : 0,
+          overdueOn: filter.overdueOn ?? null,
+          afterReceivedAt: after.receivedAt,
+          afterId: after.id,
+          pageSize,
+        }) as RequestRow[];
+      if (rows.length === 0) return;
+      yield rows.map((row) => this.toRequest(row));
+      const last = rows.at(-1)!;
+      after = { receivedAt: last.received_at, id: last.id };
+    }
+  }
+
+  /** Every matching request, oldest first: for the small sets tests and staff commands look at. */
+  listRequests(filter: RequestFilter = {}): CancellationRequest[] {
+    return [...this.requestPages(filter)].flat();
   }
 
   /** Records what a mailbox's keys are valid for now and returns what it was before (null the first time). */

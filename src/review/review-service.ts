@@ -5,7 +5,7 @@
 import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
-import type { CheckCounts, CheckState } from './pre-checks';
+import type { ListedRequest } from '../queue/review-store';
 
 export type Decision = (
   | { kind: 'approve'; by: string; note: string | null }
@@ -67,21 +67,11 @@ export interface RequestReview {
   otherRequests: { reference: string; status: RequestStatus; email: string; username: string | null; receivedAt: string }[];
 }
 
-export interface RequestSummary {
-  reference: string;
-  status: RequestStatus;
-  email: string;
-  username: string | null;
-  receivedAt: string;
-  /** Since when a customer's mail waits unread by staff (a reply to a decided request too). */
-  unreadSince: string | null;
-  /** The last day of the working-day reply promise, in the desk's time zone. */
-  dueDate: string | null;
+/** One request as the queue lists it: its stored check summary, and whether a check failed. */
+export type RequestSummary = ListedRequest & {
+  /** A failed check: never approved without a closer look. */
   needsCloserReview: boolean;
-  /** `clear` only when every pre-check passed; `fail` when one failed; `open` otherwise. */
-  checkState: CheckState;
-  checkCounts: CheckCounts;
-}
+};
 
 export interface ReviewListing {
   items: RequestSummary[];

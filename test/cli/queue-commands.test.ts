@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { runCli } from '../support/cli';
+import { startApp } from '../support/app-harness';
 import { FIXTURES } from '../support/fixtures';
+import { polledDataDir } from '../support/review';
 
 jest.setTimeout(60_000);
 
@@ -110,4 +112,36 @@ it('verify-receipt says it verifies the facts recorded inside the PDF, not the p
   expect(run.stdout).toContain('Verified: the facts recorded inside this PDF');
   expect(run.stdout).toContain('Not verified: the printed page');
   expect(run.stdout).toMatch(/^ {2}reference: +CR-[A-Z0-9]+$/m);
+});
+
+it('queue list --json streams a queue of many pages as one JSON array, oldest first', async () => {
+  const { dataDir, env: manyEnv } = await polledDataDir([]);
+  const harness = await startApp({}, {}, dataDir);
+  for (let index = 0; index < 450; index++) {
+    harness.app.queue.openRequest(
+      {
+        email: `customer${index}@example.com`,
+        senderName: '',
+        language: 'en',
+        fields: { username: `user${index}`, registrationDate: '2020-01-01', reason: 'moving' },
+        registrationDateAmbiguous: false,
+        senderAuthentication: 'pass',
+        subject: 'Cancel',
+        bodyText: 'Cancel',
+        ownText: 'Cancel',
+        messageId: null,
+        repliesTo: [],
+        evidence: [],
+        fieldDoubts: [],
+        documents: [],
+        acknowledge: false,
+      },
+      'test',
+      {},
+    );
+    harness.clock.advance(1000);
+  }
+  harness.app.close();
+  const listed = JSON.parse((await runCli(['queue', 'list', '--json'], { env: manyEnv })).stdout) as { email: string }[];
+  expect(listed.map((request) => request.email)).toEqual(Array.from({ length: 450 }, (_, index) => `customer${index}@example.com`));
 });

@@ -12,6 +12,7 @@ import { configCommand } from './cli/config-command';
 import { previewCommand } from './cli/preview-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
 import { triageCommands } from './cli/triage-commands';
+import { vaultCommands } from './cli/vault-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { serveConsole } from './console/start-console';
@@ -66,6 +67,9 @@ const USAGE = `usage: cancel-desk <command>
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether the facts recorded inside a receipt PDF were signed by
                                     this desk (DATA_DIR's key); the printed page itself is not covered
+  vault rotate-key [--new-key-stdin]
+                                    seal every document again under a new vault key (stop the daemon first;
+                                    rerun after a crash to finish); with VAULT_KEY, the new key on stdin
   config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
   preview ack|ack-needs-info|reply-received|staff-reply|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
                                     a sample of that mail (with its PDF) from the templates
@@ -108,6 +112,7 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
   preview: previewCommand,
+  vault: subcommands('vault', vaultCommands),
 };
 
 /** Commands that read the settings themselves: `config check` must run to report invalid ones. */

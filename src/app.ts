@@ -25,6 +25,7 @@ import { StaffStore } from './queue/staff';
 import { TriageDecisions } from './queue/triage-decisions';
 import { TriageStore } from './queue/triage-store';
 import type { Vault } from './queue/vault';
+import { backupDataDir, restoreDataDir, type BackupOutcome } from './queue/backup';
 import { VaultKeyRecord } from './queue/vault-key-record';
 import { rotateVaultKey, unlockVault, type KeyFileSystem } from './queue/vault-keys';
 import { importAccountCsv, type AccountImport } from './review/account-csv';
@@ -61,6 +62,8 @@ export interface App {
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
+  /** A consistent copy of the database and the vault into `target` (src/queue/backup.ts); the key only when asked. */
+  backup(target: string, options: { includeKey: boolean }): Promise<BackupOutcome>;
   close(): void;
 }
 
@@ -124,6 +127,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(vaultRecord, outbox, vault, clock, log),
+    backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
     close() {
       transport.close();
       db.close();
@@ -144,6 +148,11 @@ function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>):
     });
     return running;
   };
+}
+
+/** `restore`: a backup into an empty DATA_DIR, under the key it was sealed with. */
+export function restoreBackup(config: Config, source: string): Promise<BackupOutcome> {
+  return restoreDataDir({ source, dataDir: config.dataDir, configuredKey: config.vaultKey });
 }
 
 /**

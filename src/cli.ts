@@ -13,6 +13,7 @@ import { previewCommand } from './cli/preview-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
 import { triageCommands } from './cli/triage-commands';
 import { vaultCommands } from './cli/vault-commands';
+import { backupCommand, restoreCommand } from './cli/backup-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { serveConsole } from './console/start-console';
@@ -70,6 +71,10 @@ const USAGE = `usage: cancel-desk <command>
   vault rotate-key [--new-key-stdin]
                                     seal every document again under a new vault key (stop the daemon first;
                                     rerun after a crash to finish); with VAULT_KEY, the new key on stdin
+  backup <new folder> [--include-key]
+                                    the database and the vault, consistent while the daemon runs; the
+                                    vault key only with --include-key (else keep it elsewhere)
+  restore <backup folder>           into an empty DATA_DIR only, under the key the backup names
   config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
   preview ack|ack-needs-info|reply-received|staff-reply|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
                                     a sample of that mail (with its PDF) from the templates
@@ -113,6 +118,8 @@ const commands: Record<string, Command> = {
   'verify-receipt': verifyReceiptCommand,
   preview: previewCommand,
   vault: subcommands('vault', vaultCommands),
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 /** Commands that read the settings themselves: `config check` must run to report invalid ones. */

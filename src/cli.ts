@@ -82,7 +82,7 @@ const USAGE = `usage: cancel-desk <command>
 
 A reference may be typed in any letter case (cr-… is CR-…). Commands other than run, serve, poll,
 staff add and accounts import refuse a DATA_DIR without a database instead of creating one.
-Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings or a broken template.
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings, a broken template or a vault key that does not fit.
 `;
 
 const commands: Record<string, Command> = {

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Clock } from '../clock';
 import type { Db } from './database';
-import { VaultKeyRecord } from './vault-key-record';
+import { VaultKeyRecord, type RecordedVaultKey } from './vault-key-record';
 import { keyFilePath, keyFingerprint, readKeyFile, writeKeyFile } from './vault-keys';
 
 const MANIFEST = 'manifest.json';
@@ -22,7 +22,7 @@ export interface BackupManifest {
   vaultFiles: { id: string; sha256: string }[];
 }
 
-export type BackupOutcome = { ok: true; manifest: BackupManifest } | { ok: false; reason: 'target_not_empty' | 'not_a_backup' | 'wrong_key' | 'no_key' | 'damaged'; message: string };
+export type BackupOutcome = { ok: true; manifest: BackupManifest } | { ok: false; reason: 'target_not_empty' | 'rotating' | 'not_a_backup' | 'wrong_key' | 'no_key' | 'damaged'; message: string };
 
 /**
  * A consistent copy while the daemon runs: SQLite's online backup is one snapshot, and the vault
@@ -38,16 +38,22 @@ export async function backupDataDir(settings: { db: Db; dataDir: string; target:
   await fs.chmod(copy, 0o600);
   const snapshot = new Database(copy);
   let ids: Set<string>;
-  let fingerprint: string;
+  let recorded: RecordedVaultKey;
   try {
     // One file to keep, not three: the copy leaves WAL mode.
     snapshot.pragma('journal_mode = DELETE');
     const record = new VaultKeyRecord(snapshot, settings.clock);
     ids = record.vaultIdsInUse();
-    fingerprint = record.current()?.fingerprint ?? keyFingerprint(settings.key);
+    // The app that runs the backup has recorded its key.
+    recorded = record.current()!;
   } finally {
     snapshot.close();
   }
+  if (recorded.rotatingTo !== null) {
+    await fs.rm(target, { recursive: true, force: true });
+    return { ok: false, reason: 'rotating', message: 'a vault key rotation started during the backup: finish it (cancel-desk vault rotate-key), then back up again' };
+  }
+  const fingerprint = recorded.fingerprint;
   const vaultFiles: BackupManifest['vaultFiles'] = [];
   for (const id of ids) {
     const into = join(target, 'vault', `${id}.bin`);

@@ -213,3 +213,28 @@ it('a rotation that committed but crashed before the new key file took its name 
   expect(await firstDocument(restarted)).not.toBeNull();
   restarted.app.close();
 });
+
+describe('a database from before fingerprints were recorded', () => {
+  async function withoutRecord(harness: Harness): Promise<void> {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(harness.dataDir, 'cancel-desk.db'));
+    db.exec('DELETE FROM vault_key');
+    db.close();
+  }
+
+  it('starts with the key that opens its documents, records it, and its receipts stay genuine', async () => {
+    const harness = await deskWithADocument();
+    await withoutRecord(harness);
+    const restarted = await startApp({}, {}, harness.dataDir);
+    expect(restarted.app.vaultKeyFingerprint).toBe(keyFingerprint(keyIn(keyFile(harness))));
+    expect((await verifyReceipt(await receiptOf(harness), restarted.app.receiptKey)).genuine).toBe(true);
+    restarted.app.close();
+  });
+
+  it('refuses a key that does not open its documents', async () => {
+    const harness = await deskWithADocument();
+    await withoutRecord(harness);
+    writeFileSync(keyFile(harness), randomBytes(32).toString('base64'));
+    await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/does not open the documents already sealed/);
+  });
+});

@@ -1,7 +1,7 @@
 # cancel-desk as a container: `docker build -t cancel-desk .` (or `podman build --format docker`,
 # `buildah bud --format docker`: the OCI format has no HEALTHCHECK). Settings come from the
 # environment (compose.yaml reads .env into it); the queue, vault and local mail folders live in
-# the volume /app/data — back it up, vault key included.
+# the volume /app/data — back it up with `cancel-desk backup`, and keep the vault key apart.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # --- build: compile better-sqlite3 from source and the TypeScript to dist/ ---------------------

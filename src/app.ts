@@ -1,5 +1,4 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calendarDay, type Clock } from './clock';
 import type { Config } from './config';
@@ -26,7 +25,10 @@ import { SignInAttempts } from './queue/sign-in-attempts';
 import { StaffStore } from './queue/staff';
 import { TriageDecisions } from './queue/triage-decisions';
 import { TriageStore } from './queue/triage-store';
-import { createFileVault, type Vault } from './queue/vault';
+import type { Vault } from './queue/vault';
+import { backupDataDir, restoreDataDir, type BackupOutcome } from './queue/backup';
+import { VaultKeyRecord } from './queue/vault-key-record';
+import { rotateVaultKey, unlockVault, type KeyFileSystem } from './queue/vault-keys';
 import { importAccountCsv, type AccountImport } from './review/account-csv';
 import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
 import { approvedSince } from './review/approved-export';
@@ -45,6 +47,8 @@ export interface App {
   readonly vault: Vault;
   /** The key receipts are signed with, derived from the vault key so there is one secret to keep. */
   readonly receiptKey: Buffer;
+  /** Names the vault key without revealing it (src/queue/vault-keys.ts). */
+  readonly vaultKeyFingerprint: string;
   readonly review: ReviewService;
   /** Unsorted human mail waiting for staff. */
   readonly triage: TriageService;
@@ -63,6 +67,8 @@ export interface App {
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
+  /** A consistent copy of the database and the vault into `target` (src/queue/backup.ts); the key only when asked. */
+  backup(target: string, options: { includeKey: boolean }): Promise<BackupOutcome>;
   close(): void;
 }
 
@@ -71,19 +77,28 @@ export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
   vault?: Vault;
+  /** How the embedded default's key file is written (a full disk, in a test). */
+  keyFileSystem?: KeyFileSystem;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
 export async function createApp(config: Config, clock: Clock, log: Logger, overrides: AppOverrides = {}): Promise<App> {
-  await mkdir(config.dataDir, { recursive: true });
-  const vaultKey = config.vaultKey ?? (await embeddedVaultKey(config.dataDir, log));
-  const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db: Db = openDatabase(databasePath(config));
+  let unlocked;
+  try {
+    unlocked = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record: new VaultKeyRecord(db, clock), log, io: overrides.keyFileSystem });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const { receiptKey } = unlocked;
+  const vaultRecord = new VaultKeyRecord(db, clock);
   const events = new EventLog(db, clock);
   const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events);
   const triage = new TriageStore(db, clock, events);
   const queue = new RequestQueue(db, clock, outbox, events, triage, (receivedAt) => dueDay(calendarDay(receivedAt, config.timeZone), config.review.workingDays, config.review.calendar));
-  const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
+  const vault = overrides.vault ?? unlocked.vault;
   const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
   const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
   const compose = compositionSettings(config, receiptKey);
@@ -100,6 +115,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     outbox,
     vault,
     receiptKey,
+    vaultKeyFingerprint: unlocked.fingerprint,
     review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null, today: () => calendarDay(clock.now(), config.timeZone) }),
     triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
     staff: createStaffDirectory(staff),
@@ -117,7 +133,8 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
-    housekeeping: () => housekeeping(queue, outbox, vault, clock, log),
+    housekeeping: () => housekeeping(vaultRecord, outbox, vault, clock, log),
+    backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
     close() {
       transport.close();
       db.close();
@@ -140,26 +157,29 @@ function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>):
   };
 }
 
+/** `restore`: a backup into an empty DATA_DIR, under the key it was sealed with. */
+export function restoreBackup(config: Config, source: string): Promise<BackupOutcome> {
+  return restoreDataDir({ source, dataDir: config.dataDir, configuredKey: config.vaultKey });
+}
+
 /**
- * The embedded default has no secret store: a key is generated once, readable by this user only.
- * With a real inbox configured, config refuses to start without VAULT_KEY instead.
+ * `vault rotate-key`: every document sealed again under a new key (generated, or `newKey` with
+ * VAULT_KEY). Opens the database itself: the app refuses a DATA_DIR whose rotation is unfinished.
  */
-async function embeddedVaultKey(dataDir: string, log: Logger): Promise<Buffer> {
-  const path = join(dataDir, 'vault.key');
+export async function rotateKey(config: Config, clock: Clock, log: Logger, newKey: Buffer | null): Promise<Awaited<ReturnType<typeof rotateVaultKey>>> {
+  const db = openDatabase(databasePath(config));
   try {
-    await writeFile(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-    log.warn('vault_key_generated', { path, advice: 'back this file up: without it the stored ID documents cannot be read' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const record = new VaultKeyRecord(db, clock);
+    const current = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record, log, duringRotation: { nextKey: newKey } });
+    return await rotateVaultKey({ dataDir: config.dataDir, current, newKey, configured: config.vaultKey !== null, record, log });
+  } finally {
+    db.close();
   }
-  const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
-  return key;
 }
 
 const ORPHAN_AGE_MS = 60 * 60 * 1000;
 
-async function housekeeping(queue: RequestQueue, outbox: OutboxStore, vault: Vault, clock: Clock, log: Logger): Promise<void> {
-  const removed = await vault.removeUnreferenced(queue.vaultIdsInUse(), new Date(clock.now().getTime() - ORPHAN_AGE_MS));
+async function housekeeping(vaultRecord: VaultKeyRecord, outbox: OutboxStore, vault: Vault, clock: Clock, log: Logger): Promise<void> {
+  const removed = await vault.removeUnreferenced(vaultRecord.vaultIdsInUse(), new Date(clock.now().getTime() - ORPHAN_AGE_MS));
   log.info('housekeeping_done', { orphanedDocumentsRemoved: removed, unsentMail: outbox.unsentCount() });
 }

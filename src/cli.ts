@@ -15,6 +15,8 @@ import { configCommand } from './cli/config-command';
 import { previewCommand } from './cli/preview-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
 import { triageCommands } from './cli/triage-commands';
+import { vaultCommands } from './cli/vault-commands';
+import { backupCommand, restoreCommand } from './cli/backup-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { serveConsole } from './console/start-console';
@@ -73,6 +75,13 @@ const USAGE = `usage: cancel-desk <command>
                                     this desk (DATA_DIR's key); the printed page itself is not covered
   audit verify [--json]             whether the event log's hash chain and its guards are intact (exit 1 if not)
   audit restore-guards              put back the triggers that keep the event log append-only
+  vault rotate-key [--new-key-stdin]
+                                    seal every document again under a new vault key (stop the daemon first;
+                                    rerun after a crash to finish); with VAULT_KEY, the new key on stdin
+  backup <new folder> [--include-key]
+                                    the database and the vault, consistent while the daemon runs; the
+                                    vault key only with --include-key (else keep it elsewhere)
+  restore <backup folder>           into an empty DATA_DIR only, under the key the backup names
   config check                      every setting in effect (.env and environment; secrets masked); 78 if any is invalid
   preview ack|ack-needs-info|reply-received|staff-reply|approved|closed|rejected|info|triage-reply --lang zh|en --out FILE.eml
                                     a sample of that mail (with its PDF) from the templates
@@ -80,7 +89,7 @@ const USAGE = `usage: cancel-desk <command>
 
 A reference may be typed in any letter case (cr-… is CR-…). Commands other than run, serve, poll,
 staff add and accounts import refuse a DATA_DIR without a database instead of creating one.
-Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings or a broken template.
+Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings, a broken template or a vault key that does not fit.
 `;
 
 const commands: Record<string, Command> = {
@@ -117,6 +126,9 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
   preview: previewCommand,
+  vault: subcommands('vault', vaultCommands),
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 /** Commands that read the settings themselves: `config check` must run to report invalid ones. */

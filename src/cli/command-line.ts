@@ -4,6 +4,7 @@ import { createApp, databasePath, type App } from '../app';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../log';
+import { VaultKeyError } from '../queue/vault-keys';
 
 /** One command of the command line: its arguments in, an exit code out. */
 export type Command = (args: string[], config: Config) => Promise<number>;
@@ -60,7 +61,12 @@ export async function withApp(
     return refuse(`no database at ${databasePath(config)}: run \`cancel-desk run\` or \`poll\` first`);
   }
   const log = createLogger((line) => process.stderr.write(line), systemClock);
-  const app = await createApp(config, systemClock, log);
+  let app: App;
+  try {
+    app = await createApp(config, systemClock, log);
+  } catch (error) {
+    return keyRefusal(error);
+  }
   const missing = app.audit.missingGuards();
   if (missing.length > 0 && !options.guardsMayBeMissing) {
     app.close();
@@ -75,6 +81,13 @@ export async function withApp(
   } finally {
     if (!options.keepOpen) app.close();
   }
+}
+
+/** A vault key that does not fit is a setting to correct, not a fault to retry: exit 78, one line. */
+export function keyRefusal(error: unknown): number {
+  if (!(error instanceof VaultKeyError)) throw error;
+  process.stderr.write(`cancel-desk: ${error.message}\n`);
+  return 78;
 }
 
 export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {

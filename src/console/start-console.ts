@@ -1,3 +1,4 @@
+import { chmod, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { App } from '../app';
@@ -15,17 +16,21 @@ const SESSION_SWEEP_MS = 60 * 60 * 1000;
 
 /**
  * Starts the web console on WEB_HOST:WEB_PORT. On the very first start (no staff at all) an `admin`
- * account is created and its one-time password written to the log, once.
+ * account is created and its one-time password written, once, to a file only this user can read
+ * (never to the log, which is kept and shipped elsewhere); the log names the file.
  */
 export async function startConsole(app: App, clock: Clock, log: Logger): Promise<RunningConsole> {
   const { web } = app.config;
   const firstPassword = await app.staff.ensureFirstAdmin();
   if (firstPassword !== null) {
+    const passwordFile = join(app.config.dataDir, 'first-admin-password');
+    await writeFile(passwordFile, `${firstPassword}\n`, { mode: 0o600 });
+    await chmod(passwordFile, 0o600);
     log.warn('first_admin_created', {
       name: 'admin',
-      password: firstPassword,
+      passwordFile,
       signIn: `http://${web.host.includes(':') ? `[${web.host}]` : web.host}:${web.port}/login`,
-      advice: 'this password is shown only now: sign in as admin, give each staff member an account (cancel-desk staff add NAME), then disable admin (cancel-desk staff disable admin)',
+      advice: 'the one-time password is in passwordFile: sign in as admin, delete the file, give each staff member an account (cancel-desk staff add NAME), then disable admin (cancel-desk staff disable admin)',
     });
   }
   const server = buildConsole({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
@@ -8,6 +9,10 @@ const MAIL_EXTENSION = '.eml';
  * A folder of `.eml` files, for a mail system that drops messages into a directory and for local
  * runs. Writers should create a file under a name starting with '.' or ending in '.tmp' and rename
  * it when complete, so a half-written mail is never listed.
+ *
+ * A processed mail is not kept: its outcome is committed by then (text and fields in the database,
+ * ID documents sealed in the vault), so processed/ gets a stub naming it by size and SHA-256 and the
+ * mail itself is deleted. Quarantined mail is kept whole for staff to look at, readable by this user only.
  */
 export function createDirectoryMailbox(inboxDir: string): Mailbox {
   const inbox = path.resolve(inboxDir);
@@ -46,7 +51,13 @@ export function createDirectoryMailbox(inboxDir: string): Mailbox {
       const source = path.join(inbox, fileName);
       const target = await firstFreeName(folders[destination], fileName);
       try {
-        await fs.rename(source, target);
+        if (destination === 'processed') {
+          await fs.writeFile(target, stubOf(fileName, await fs.readFile(source)), { flag: 'wx', mode: 0o600 });
+          await fs.rm(source);
+        } else {
+          await fs.rename(source, target);
+          await fs.chmod(target, 0o600);
+        }
       } catch (error) {
         if (isMissing(error)) throw new Error(`message ${fileName} is no longer in ${inbox}`, { cause: error });
         throw error;
@@ -61,11 +72,23 @@ export function createDirectoryMailbox(inboxDir: string): Mailbox {
   return {
     description: `directory:${inbox}`,
     async open() {
-      await fs.mkdir(folders.processed, { recursive: true });
-      await fs.mkdir(folders.quarantine, { recursive: true });
+      await fs.mkdir(folders.processed, { recursive: true, mode: 0o700 });
+      await fs.mkdir(folders.quarantine, { recursive: true, mode: 0o700 });
       return session;
     },
   };
+}
+
+/** What processed/ keeps of a mail: enough to match it against a copy elsewhere, nothing of its content. */
+function stubOf(fileName: string, raw: Buffer): string {
+  return [
+    'This mail was processed by cancel-desk and is not kept here: its text is in the queue database,',
+    'its ID documents are sealed in the vault.',
+    `file: ${fileName}`,
+    `bytes: ${raw.length}`,
+    `sha256: ${createHash('sha256').update(raw).digest('hex')}`,
+    '',
+  ].join('\n');
 }
 
 function isCompleteMail(fileName: string): boolean {

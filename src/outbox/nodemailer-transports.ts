@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -48,17 +48,20 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
 }
 
 /**
- * The embedded default: each outgoing mail becomes an .eml file named after its Message-ID, so a
- * resend after a crash overwrites the same file instead of making a second mail.
+ * The embedded default only (a real desk sets SMTP_HOST): each outgoing mail becomes an .eml file
+ * named after its Message-ID, so a resend after a crash overwrites the same file instead of making a
+ * second mail. Our mail carries no ID document, but it names the customer: readable by this user only.
  */
 export function createDirectoryTransport(directory: string): MailTransport {
   return {
     async send(mail) {
       const message = await renderEml(mail);
-      await mkdir(directory, { recursive: true });
+      await mkdir(directory, { recursive: true, mode: 0o700 });
       const name = `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`;
       const path = join(directory, name);
-      await writeFile(`${path}.tmp`, message);
+      // A leftover from a crash would keep its own mode: written anew.
+      await rm(`${path}.tmp`, { force: true });
+      await writeFile(`${path}.tmp`, message, { flag: 'wx', mode: 0o600 });
       await rename(`${path}.tmp`, path);
     },
     // Writing files holds no connection open.

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
 
@@ -7,7 +7,7 @@ export type Db = Database.Database;
 
 /** Opens the queue database, in WAL mode, and brings its schema up to date in one transaction per migration. */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') privateFiles(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL, not NORMAL: a committed outcome must survive power loss, because the mail then leaves the inbox.
@@ -58,4 +58,14 @@ function migrate(db: Db): void {
   } finally {
     db.pragma('foreign_keys = ON');
   }
+}
+
+/**
+ * The database holds personal data: readable by this user only. SQLite gives its -wal and -shm
+ * files the main file's mode, so creating that one 0600 is enough; older ones are narrowed.
+ */
+function privateFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }

@@ -327,11 +327,6 @@ export class RequestQueue {
     return previous?.generation ?? null;
   }
 
-  vaultIdsInUse(): Set<string> {
-    const rows = this.db.prepare('SELECT vault_id FROM documents').pluck().all() as string[];
-    return new Set([...rows, ...this.triage.vaultIdsInUse()]);
-  }
-
   /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
   enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null, by?: string): void {
     const { events: _events, version: _version, ...snapshot } = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);

@@ -139,9 +139,6 @@ export class TriageStore {
     this.events.append({ triageId: id }, actor, type, detail);
   }
 
-  vaultIdsInUse(): string[] {
-    return this.db.prepare('SELECT vault_id FROM triage_documents').pluck().all() as string[];
-  }
 
   private toItem(row: TriageRow): TriageItem {
     const { registrationDateAmbiguous, ...fields } = JSON.parse(row.fields) as RequestFields & { registrationDateAmbiguous: boolean };

@@ -67,7 +67,7 @@ beforeAll(async () => {
   web = await startConsole(harness.app, harness.clock, log);
   const created = harness.logs.filter((line) => line.event === 'first_admin_created');
   expect(created).toHaveLength(1);
-  adminPassword = String(created[0].password);
+  adminPassword = readFileSync(String(created[0].passwordFile), 'utf8').trim();
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/cli';
@@ -34,13 +34,18 @@ function start(command: 'serve' | 'run', dataDir: string, env: Record<string, st
   return { child, lines, exited, listening, stderr: () => text };
 }
 
-it('serve: creates the first admin once, prints its password once, answers on WEB_PORT, and stops on SIGTERM', async () => {
+it('serve: creates the first admin once, its password in a 0600 file the log names, answers on WEB_PORT, and stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-serve-'));
   const first = start('serve', dataDir);
   const url = await first.listening();
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const created = first.lines.filter((line) => line.event === 'first_admin_created');
-  expect(created).toEqual([expect.objectContaining({ level: 'warn', name: 'admin', password: expect.stringMatching(/^.{16,}$/) })]);
+  expect(created).toEqual([expect.objectContaining({ level: 'warn', name: 'admin', passwordFile: join(dataDir, 'first-admin-password') })]);
+  expect(created[0]).not.toHaveProperty('password');
+  const password = readFileSync(join(dataDir, 'first-admin-password'), 'utf8').trim();
+  expect(password).toMatch(/^.{16,}$/);
+  expect(statSync(join(dataDir, 'first-admin-password')).mode & 0o777).toBe(0o600);
+  expect(first.stderr()).not.toContain(password);
 
   const login = await fetch(`${url}/login`);
   expect(login.status).toBe(200);

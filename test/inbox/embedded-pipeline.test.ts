@@ -217,6 +217,7 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
         throw new Error('injected: the vault cannot take this document');
       },
       get: async () => Buffer.alloc(0),
+      reseal: async () => false,
       removeUnreferenced: async () => 0,
     };
     harness = await startApp({ MAX_PROCESSING_ATTEMPTS: '2' }, { vault: brokenVault }, harness.dataDir);

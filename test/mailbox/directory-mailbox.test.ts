@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,7 +78,7 @@ test('read returns the file bytes unchanged', async () => {
   expect(read.equals(raw)).toBe(true);
 });
 
-test('settle moves the file into processed/ or quarantine/', async () => {
+test('settle keeps only a stub of a processed mail and moves a quarantined one whole, each readable by this user only', async () => {
   await deliver('good.eml', mail(1));
   await deliver('bad.eml', mail(2));
 
@@ -86,8 +87,12 @@ test('settle moves the file into processed/ or quarantine/', async () => {
     await session.settle({ key: 'bad.eml', size: 0 }, 'quarantine');
   });
 
-  expect(await fs.readFile(path.join(inboxDir, 'processed', 'good.eml'), 'utf8')).toBe(mail(1));
+  const stub = await fs.readFile(path.join(inboxDir, 'processed', 'good.eml'), 'utf8');
+  expect(stub).toContain(`sha256: ${createHash('sha256').update(mail(1)).digest('hex')}`);
+  expect(stub).not.toContain('Please close account');
   expect(await fs.readFile(path.join(inboxDir, 'quarantine', 'bad.eml'), 'utf8')).toBe(mail(2));
+  for (const file of ['processed/good.eml', 'quarantine/bad.eml']) expect((await fs.stat(path.join(inboxDir, file))).mode & 0o777).toBe(0o600);
+  for (const folder of ['processed', 'quarantine']) expect((await fs.stat(path.join(inboxDir, folder))).mode & 0o777).toBe(0o700);
 });
 
 test('after settle the inbox no longer lists the message', async () => {
@@ -114,7 +119,7 @@ test('settle never overwrites a file of the same name in processed/', async () =
   const processed = path.join(inboxDir, 'processed');
   expect(await fs.readFile(path.join(processed, 'mail.eml'), 'utf8')).toBe('earlier mail');
   expect(await fs.readFile(path.join(processed, 'mail-1.eml'), 'utf8')).toBe('even earlier mail');
-  expect(await fs.readFile(path.join(processed, 'mail-2.eml'), 'utf8')).toBe(mail(1));
+  expect(await fs.readFile(path.join(processed, 'mail-2.eml'), 'utf8')).toContain('processed by cancel-desk');
 });
 
 test('a second session sees the same pending keys for unsettled messages', async () => {

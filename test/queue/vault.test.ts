@@ -46,3 +46,14 @@ it('housekeeping removes only stale files no committed row names, and half-writt
   expect(await vault.removeUnreferenced(new Set([kept]), anHourAgo())).toBe(2);
   expect(readdirSync(dir).sort()).toEqual([`${fresh}.bin`, `${kept}.bin`].sort());
 });
+
+it('reseals a document found under a former key, and leaves one already under the current key alone', async () => {
+  const dir = directory();
+  const [former, current] = [randomBytes(32), randomBytes(32)];
+  const id = await createFileVault(dir, former).put(Buffer.from('id card'));
+  const rotating = createFileVault(dir, current, [former]);
+  expect(await rotating.reseal(id)).toBe(true);
+  expect(await rotating.reseal(id)).toBe(false);
+  expect(await createFileVault(dir, current).get(id)).toEqual(Buffer.from('id card'));
+  await expect(createFileVault(dir, former).get(id)).rejects.toThrow();
+});

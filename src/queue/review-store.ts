@@ -16,6 +16,7 @@ export interface ListedRequest {
   /** Since when a customer's mail waits unread by staff. */
   unreadSince: string | null;
   dueDate: string | null;
+  assignedTo: string | null;
   idDocuments: { valid: boolean; problem: DocumentProblem | null }[];
   account: DirectoryAccount | null;
 }
@@ -30,6 +31,7 @@ interface ListedRow {
   received_at: string;
   unread_since: string | null;
   due_at: string | null;
+  assigned_to: string | null;
   documents: string;
   account_username: string | null;
   account_email: string;
@@ -46,24 +48,26 @@ export class ReviewStore {
 
   /**
    * Soonest due first (then oldest); `search` is a case-insensitive substring of the reference, the email, the sender's
-   * display name or the username; `unread` keeps requests with a customer mail staff have not seen.
+   * display name or the username; `unread` keeps requests with a customer mail staff have not seen;
+   * `assignedTo` those assigned to that member.
    */
-  listed(filter: { status?: RequestStatus; search?: string; unread?: boolean }): ListedRequest[] {
+  listed(filter: { status?: RequestStatus; search?: string; unread?: boolean; assignedTo?: string }): ListedRequest[] {
     const rows = this.db
       .prepare(
         `SELECT requests.reference, requests.status, requests.email, requests.username, requests.registration_date,
-           requests.sender_authentication, requests.received_at, requests.unread_since, requests.due_at,
+           requests.sender_authentication, requests.received_at, requests.unread_since, requests.due_at, requests.assigned_to,
            (SELECT json_group_array(json_object('valid', valid, 'problem', problem)) FROM documents WHERE request_id = requests.id) AS documents,
            accounts.username AS account_username, accounts.email AS account_email,
            accounts.registration_date AS account_registration_date, accounts.status AS account_status
          FROM requests LEFT JOIN accounts ON accounts.username = requests.username
          WHERE (@status IS NULL OR requests.status = @status)
            AND (@unread = 0 OR requests.unread_since IS NOT NULL)
+           AND (@assignedTo IS NULL OR requests.assigned_to = @assignedTo)
            AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
                 OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search))
          ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id`,
       )
-      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0 }) as ListedRow[];
+      .all({ status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0, assignedTo: filter.assignedTo?.normalize('NFC') ?? null }) as ListedRow[];
     return rows.map((row) => ({
       reference: row.reference,
       status: row.status,
@@ -74,6 +78,7 @@ export class ReviewStore {
       receivedAt: row.received_at,
       unreadSince: row.unread_since,
       dueDate: row.due_at,
+      assignedTo: row.assigned_to,
       idDocuments: (JSON.parse(row.documents) as { valid: number; problem: DocumentProblem | null }[]).map(({ valid, problem }) => ({ valid: valid === 1, problem })),
       account:
         row.account_username === null

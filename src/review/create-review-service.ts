@@ -49,6 +49,15 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
 
+    assign(reference, by, to) {
+      const result = deps.decisions.assign(reference, by, to);
+      if (!result.ok) {
+        const message = { not_found: `no request ${reference}`, unknown_staff: `${by} is not an enabled staff member`, unknown_assignee: `${to} is not an enabled staff member` }[result.conflict];
+        return { ok: false, reason: result.conflict === 'not_found' ? 'not_found' : 'unknown_staff', message };
+      }
+      return { ok: true, request: deps.queue.findRequest(reference)! };
+    },
+
     markRead(reference) {
       deps.decisions.markRead(reference);
     },
@@ -69,7 +78,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       }
       const imported = !deps.accounts.isEmpty();
       const matching = deps.reviews
-        .listed({ status: filter.status, search: filter.search?.trim(), unread: filter.unread })
+        .listed({ status: filter.status, search: filter.search?.trim(), unread: filter.unread, assignedTo: filter.assignedTo })
         .map((request) => ({
           reference: request.reference,
           status: request.status,
@@ -78,6 +87,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
           receivedAt: request.receivedAt,
           unreadSince: request.unreadSince,
           dueDate: request.dueDate,
+          assignedTo: request.assignedTo,
           needsCloserReview: needsCloserReview(preChecks(request, imported ? { imported, account: request.account } : { imported })),
         }))
         .filter((summary) => filter.check === undefined || summary.needsCloserReview === (filter.check === 'needs_closer_review'));

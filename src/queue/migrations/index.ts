@@ -5,6 +5,7 @@ import * as webConsole from './004-console';
 import * as triageAndThreads from './005-triage-and-threads';
 import * as caseHandling from './006-case-handling';
 import * as signInThatHolds from './007-sign-in-that-holds';
+import * as staffRoles from './010-staff-roles';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 5, name: '005-triage-and-threads', sql: triageAndThreads.sql },
   { version: 6, name: '006-case-handling', sql: caseHandling.sql },
   { version: 7, name: '007-sign-in-that-holds', sql: signInThatHolds.sql },
+  // 8 and 9 are taken on other branches; renumbered when they merge.
+  { version: 10, name: '010-staff-roles', sql: staffRoles.sql },
 ];

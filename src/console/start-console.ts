@@ -25,7 +25,7 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
       name: 'admin',
       password: firstPassword,
       signIn: `http://${web.host.includes(':') ? `[${web.host}]` : web.host}:${web.port}/login`,
-      advice: 'this password is shown only now: sign in as admin, give each staff member an account (cancel-desk staff add NAME), then disable admin (cancel-desk staff disable admin)',
+      advice: 'this password is shown only now: sign in as admin, change it on the Password page, and add each staff member on the Staff page (or cancel-desk staff add NAME [--admin])',
     });
   }
   const server = buildConsole({

@@ -47,6 +47,8 @@ const USAGE = `usage: cancel-desk <command>
                                     mail the customer your own words, in the request's thread
   queue note <reference> --by STAFF --text TEXT
                                     add a note for colleagues to the conversation
+  queue assign <reference> --to STAFF|--nobody --by STAFF
+                                    who takes the request on (the console's "Mine")
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
   triage list [--status S|all] [--json]

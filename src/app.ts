@@ -35,7 +35,7 @@ import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
 import type { AccountHandoff, ReviewService } from './review/review-service';
-import { createStaffDirectory, type StaffRoster } from './review/staff-directory';
+import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
 import { createTriageService, type TriageService } from './triage/triage-service';
 
 export interface App {
@@ -72,13 +72,15 @@ export interface App {
   close(): void;
 }
 
-/** Adapters a test may replace, for failure injection; everything else is built from config. */
+/** Adapters a test may replace, for failure injection, and the password hashing cost; everything else is built from config. */
 export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
   vault?: Vault;
   /** How the embedded default's key file is written (a full disk, in a test). */
   keyFileSystem?: KeyFileSystem;
+  /** Tests that create staff hash at a low cost; production always uses PRODUCTION_COST (no setting changes it). */
+  passwordCost?: PasswordCost;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -118,7 +120,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     vaultKeyFingerprint: unlocked.fingerprint,
     review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null, today: () => calendarDay(clock.now(), config.timeZone) }),
     triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
-    staff: createStaffDirectory(staff),
+    staff: createStaffDirectory(staff, overrides.passwordCost),
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
     importAccounts: (csv) => importAccountCsv(accounts, csv),

@@ -14,6 +14,7 @@ import { terminalSafe } from './cli/terminal-text';
 import { configCommand } from './cli/config-command';
 import { previewCommand } from './cli/preview-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
+import { staffCommands } from './cli/staff-commands';
 import { triageCommands } from './cli/triage-commands';
 import { vaultCommands } from './cli/vault-commands';
 import { backupCommand, restoreCommand } from './cli/backup-commands';
@@ -26,9 +27,7 @@ import { analyseMessage } from './intake/analyse-message';
 import { requestJson } from './queue/request-json';
 import { REQUEST_STATUSES, type RequestStatus } from './queue/request-status';
 import { EXPORT_FORMATS, formatApproved, type ExportFormat } from './review/approved-export';
-import { readHiddenLine } from './review/hidden-input';
 import type { Decision } from './review/review-service';
-import { StaffDirectoryError } from './review/staff-directory';
 
 const USAGE = `usage: cancel-desk <command>
 
@@ -55,6 +54,8 @@ const USAGE = `usage: cancel-desk <command>
                                     add a note for colleagues to the conversation
   queue edit <reference> --by STAFF [--username TEXT] [--registration-date YYYY-MM-DD|YYYY-MM] [--reason TEXT]
                                     correct what intake read; logged old → new, pre-checks run again
+  queue assign <reference> --to STAFF|--nobody --by STAFF
+                                    who takes the request on (the console's "Mine")
   queue document <reference> <n> --out FILE [--by STAFF]
                                     decrypt ID document n into a new FILE, recorded as a view
   triage list [--status S|all] [--json]
@@ -64,9 +65,14 @@ const USAGE = `usage: cancel-desk <command>
   triage reply <id> --by STAFF --message TEXT
                                     answer its sender (e.g. how to cancel); the mail is queued
   triage dismiss <id> --by STAFF --reason TEXT
-  staff add <name> [--password-stdin]
-  staff list
-  staff disable <name>
+  staff add <name> [--admin] [--password-stdin]
+                                    a console account (an admin also manages staff in the console);
+                                    names may be in any script (李娜, Zoë)
+  staff list                        every member: name, role, state, when added
+  staff disable <name>              signs the member out and keeps them out
+  staff enable <name>
+  staff passwd <name> [--password-stdin]
+                                    set a member's password (typed twice, hidden); signs them out
   accounts import <file.csv>        the account directory: username,email,registration_date,status
   export --status approved [--since YYYY-MM-DD] --format csv|json [--mark-handed-off --by STAFF]
                                     approved requests, for an account system without the webhook;
@@ -121,7 +127,7 @@ const commands: Record<string, Command> = {
   }),
   triage: subcommands('triage', triageCommands),
   audit: subcommands('audit', auditCommands),
-  staff: subcommands('staff', { add: staffAddCommand, list: staffListCommand, disable: staffDisableCommand }),
+  staff: subcommands('staff', staffCommands),
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
@@ -220,50 +226,6 @@ async function queueDocumentCommand(args: string[], config: Config): Promise<num
     }
     if (!opened) return refuse(`${reference} has no ID document ${position}`);
     process.stdout.write(`${out}: ${opened.document.filename} (${opened.document.contentType}, ${opened.document.size} bytes)\n`);
-    return 0;
-  });
-}
-
-async function staffAddCommand(args: string[], config: Config): Promise<number> {
-  const { positionals, values } = parseCommandLine({ args, allowPositionals: true, options: { 'password-stdin': { type: 'boolean' } } });
-  if (positionals.length !== 1) throw new UsageError('staff add <name> [--password-stdin]');
-  let password: string | null;
-  if (values['password-stdin']) {
-    password = (await readStream(process.stdin)).toString('utf8').split(/\r?\n/)[0];
-  } else if (process.stdin.isTTY) {
-    password = await readHiddenLine('Password: ');
-    if (password !== null && (await readHiddenLine('Password again: ')) !== password) return refuse('the two passwords differ; nobody was added');
-  } else {
-    throw new UsageError('staff add: standard input is not a terminal; pipe the password in with --password-stdin');
-  }
-  if (password === null) return refuse('cancelled; nobody was added');
-  const name = positionals[0];
-  return withApp(config, async (app) => {
-    try {
-      await app.staff.add(name, password);
-    } catch (error) {
-      if (error instanceof StaffDirectoryError) return refuse(error.message);
-      throw error;
-    }
-    process.stdout.write(`added staff member ${name}\n`);
-    return 0;
-  }, { create: true });
-}
-
-async function staffListCommand(args: string[], config: Config): Promise<number> {
-  parseCommandLine({ args, options: {} });
-  return withApp(config, async (app) => {
-    for (const member of app.staff.list()) process.stdout.write(`${member.name}\t${member.disabled ? 'disabled' : 'enabled'}\t${member.createdAt}\n`);
-    return 0;
-  });
-}
-
-async function staffDisableCommand(args: string[], config: Config): Promise<number> {
-  const { positionals } = parseCommandLine({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('staff disable <name>');
-  return withApp(config, async (app) => {
-    if (!app.staff.disable(positionals[0])) return refuse(`no staff member ${positionals[0]}`);
-    process.stdout.write(`disabled staff member ${positionals[0]}\n`);
     return 0;
   });
 }

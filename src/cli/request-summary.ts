@@ -32,6 +32,7 @@ export function requestSummary(review: RequestReview, timeZone: string): string 
     `Times in ${timeZone}`,
     '',
     row('Decided', request.decidedBy ? `${time(request.decidedAt!)} by ${request.decidedBy}` : 'not yet'),
+    row('Assigned to', request.assignedTo ?? 'nobody'),
     ...(request.closedAt ? [row('Closed', `${time(request.closedAt)} by ${request.closedBy ?? 'the account system'}`)] : []),
     row('From', sender),
     row('Sender check', AUTHENTICATION_LABELS[request.senderAuthentication] ?? request.senderAuthentication),

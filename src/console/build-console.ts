@@ -6,6 +6,7 @@ import { createContext, type ConsoleContext, type ConsoleDependencies } from './
 import { requestRoutes } from './request-routes';
 import { triageRoutes } from './triage-routes';
 import { signInRoutes } from './sign-in-routes';
+import { staffRoutes } from './staff-routes';
 import { loadViews } from './views';
 import { readCookie, safeReturnPath, SECURITY_HEADERS } from './web-security';
 
@@ -44,6 +45,8 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   void app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.decorateRequest('staffName', null);
+  app.decorateRequest('staffRole', null);
+  app.decorateRequest('mustChangePassword', false);
   app.decorateRequest('sessionToken', null);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -53,7 +56,10 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
       return context.sendMessage(request, reply, 403, 'This form has expired', 'The form was not sent by this console page. Nothing was changed. Reload the page and try again.');
     }
     identify(context, request);
-    if (isPublic(request) || request.staffName !== null) return;
+    if (isPublic(request)) return;
+    // A password an admin issued opens one page only: the one where the member chooses their own.
+    if (request.mustChangePassword && !MAY_CHANGE_PASSWORD.includes(request.url.split('?')[0])) return reply.redirect('/password', 303);
+    if (request.staffName !== null) return;
     const wanted = safeReturnPath(request.url);
     return reply.redirect(wanted && request.method === 'GET' && wanted !== '/requests' ? `/login?next=${encodeURIComponent(wanted)}` : '/login', 303);
   });
@@ -98,6 +104,7 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   signInRoutes(app, context);
   requestRoutes(app, context);
   triageRoutes(app, context);
+  staffRoutes(app, context);
   return app;
 }
 
@@ -118,6 +125,9 @@ function fromOwnOrigin(request: FastifyRequest, deps: ConsoleDependencies): bool
   }
 }
 
+/** What a member who must change their password may still reach. */
+const MAY_CHANGE_PASSWORD = ['/password', '/logout'];
+
 function isPublic(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0];
   return path === '/login' || path.startsWith('/static/');
@@ -126,15 +136,20 @@ function isPublic(request: FastifyRequest): boolean {
 /** Finds the signed-in staff member from the session cookie, if the session is live and the account still enabled. */
 function identify(context: ConsoleContext, request: FastifyRequest): void {
   request.staffName = null;
+  request.staffRole = null;
+  request.mustChangePassword = false;
   request.sessionToken = null;
   const token = readCookie(request.headers.cookie, context.cookies.session);
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return;
   const session = context.sessions.find(token);
   if (!session) return;
-  if (!context.staff.list().some((member) => member.name === session.staff && !member.disabled)) {
+  const member = context.staff.member(session.staff);
+  if (member === null || member.name !== session.staff || member.disabled) {
     context.sessions.closeAllOf(session.staff);
     return;
   }
-  request.staffName = session.staff;
+  request.staffName = member.name;
+  request.staffRole = member.role;
+  request.mustChangePassword = member.mustChangePassword;
   request.sessionToken = token;
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { ConsoleSessions } from '../queue/sessions';
 import type { SignInAttempts } from '../queue/sign-in-attempts';
+import type { StaffRole } from '../queue/staff';
 import type { ReviewService, StaffDirectory } from '../review/review-service';
 import type { TriageService } from '../triage/triage-service';
 import { STATUSES, statusLabel } from './present';
@@ -13,6 +14,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in staff member, or null for an anonymous visitor. */
     staffName: string | null;
+    /** The signed-in member's role; an admin also manages staff. */
+    staffRole: StaffRole | null;
+    /** Signed in with a password an admin issued: only the password page is open to them. */
+    mustChangePassword: boolean;
     /** The session's secret (from the cookie), for the CSRF token; null when anonymous. */
     sessionToken: string | null;
   }
@@ -54,16 +59,33 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
   const layout = (request: FastifyRequest, page: Page, title: string, view: Record<string, unknown>) => {
     if (request.staffName === null || request.sessionToken === null) return { page, title, signedIn: null, ...view };
     const csrf = csrfTokenFor(request.sessionToken);
-    return { page, title, csrf, signedIn: { staff: request.staffName, csrf, tabs: tabs(typeof view.currentStatus === 'string' ? view.currentStatus : null) }, ...view };
+    const current = typeof view.currentStatus === 'string' ? view.currentStatus : null;
+    return {
+      page,
+      title,
+      csrf,
+      signedIn: {
+        staff: request.staffName,
+        csrf,
+        // Until they choose their own password, the queue is not theirs to browse.
+        tabs: request.mustChangePassword ? [] : tabs(current, request.staffName),
+        isAdmin: request.staffRole === 'admin' && !request.mustChangePassword,
+        staffCurrent: current === 'staff',
+        passwordCurrent: current === 'password',
+      },
+      ...view,
+    };
   };
 
   /** The header's counts per status and of unsorted mail; left out (not failed) when the queue cannot be read, so that error pages still render. */
-  const tabs = (current: string | null) => {
+  const tabs = (current: string | null, staffName: string) => {
     let counts: Record<string, number>;
     let unsorted: number;
+    let mine: number;
     try {
       counts = deps.review.counts();
       unsorted = deps.triage.openCount();
+      mine = deps.review.list({ assignedTo: staffName, page: 1, pageSize: 1 }).total;
     } catch {
       return [];
     }
@@ -71,6 +93,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     return [
       ...STATUSES.map((status) => ({ status, label: statusLabel(status), count: counts[status] ?? 0, href: `/requests?status=${status}`, current: current === status })),
       { status: 'all', label: 'All', count: total, href: '/requests?status=all', current: current === 'all' },
+      { status: 'mine', label: 'Mine', count: mine, href: '/requests?mine=1', current: current === 'mine' },
       { status: 'triage', label: 'Unsorted mail', count: unsorted, href: '/triage', current: current === 'triage' },
     ];
   };

@@ -30,7 +30,7 @@ const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
 
 type Action = 'approve' | 'reject' | 'request-info' | 'close';
 /** What a staff member just did, for the notice on the page they land on. */
-type Done = Action | 'reply' | 'note' | 'edit';
+type Done = Action | 'reply' | 'note' | 'edit' | 'assign' | 'unassign';
 
 const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
   not_found: { status: 404, title: 'No such request.' },
@@ -49,6 +49,8 @@ const DONE: Record<Done, string> = {
   reply: 'Your reply to the customer is queued; it goes out in the thread of the request.',
   note: 'Your note is added to the conversation.',
   edit: 'Corrected. The correction is in the log and the pre-checks were run again.',
+  assign: 'The request is assigned to you; it is listed under Mine.',
+  unassign: 'The request is assigned to nobody now.',
 };
 
 const EDITABLE: Record<string, FieldName> = { username: 'username', registrationDate: 'registrationDate', reason: 'reason' };
@@ -102,12 +104,14 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
   app.get('/requests', async (request, reply) => {
     const query = request.query as Form;
     const statusParam = typeof query.status === 'string' ? query.status : null;
-    const status = (STATUSES as string[]).includes(statusParam ?? '') ? (statusParam as RequestStatus) : statusParam === 'all' ? undefined : 'pending_review';
+    const mine = query.mine === '1';
+    // "Mine" is every request assigned to the signed-in member, whatever its status, unless a status is asked for.
+    const status = (STATUSES as string[]).includes(statusParam ?? '') ? (statusParam as RequestStatus) : statusParam === 'all' || mine ? undefined : 'pending_review';
     const check = query.check === 'needs_closer_review' || query.check === 'clear' ? query.check : undefined;
     const unread = query.unread === '1';
     const search = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const requestedPage = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
-    const filter: ReviewFilter = { status, check, search: search || undefined, unread, page: requestedPage, pageSize };
+    const filter: ReviewFilter = { status, check, search: search || undefined, unread, assignedTo: mine ? request.staffName! : undefined, page: requestedPage, pageSize };
     const listing = review.list(filter);
     const pages = Math.max(1, Math.ceil(listing.total / pageSize));
     const now = clock.now();
@@ -116,17 +120,19 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       const params = new URLSearchParams({ status: status ?? 'all' });
       if (check) params.set('check', check);
       if (unread) params.set('unread', '1');
+      if (mine) params.set('mine', '1');
       if (search) params.set('q', search);
       if (page > 1) params.set('page', String(page));
       return `/requests?${params.toString()}`;
     };
-    const heading = search ? `Search` : status ? statusLabel(status) : 'All requests';
+    const heading = search ? `Search` : mine ? 'Mine' : status ? statusLabel(status) : 'All requests';
     return context.sendPage(request, reply, 200, 'queue', search ? `Search: ${search}` : heading, {
-      currentStatus: search ? null : (status ?? 'all'),
+      currentStatus: search ? null : mine ? 'mine' : (status ?? 'all'),
       heading,
       search,
+      mine,
       totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, soonest due first`,
-      filtered: Boolean(search || check || unread || statusParam),
+      filtered: Boolean(search || check || unread || statusParam || mine),
       unread,
       statusOptions: [
         { value: 'all', label: 'Any status', selected: status === undefined },
@@ -153,6 +159,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           replyAfterDecision: item.unreadSince !== null && !isUndecided(item.status),
           email: item.email,
           username: item.username ?? '',
+          assignedTo: item.assignedTo,
+          assignedToMe: item.assignedTo === request.staffName,
           receivedAt: item.receivedAt,
           received: formatTime(item.receivedAt, timeZone),
           waited: open ? waited(item.receivedAt, now) : '—',
@@ -199,6 +207,13 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
             : action === 'reject'
               ? { kind: 'reject', by, reason: text('reason') }
               : { kind: 'request_info', by, message: text('message') };
+      if (action === 'approve' && form.confirmed !== '1' && version !== null) {
+        const unconfirmed = riskyApproval(reference, version);
+        if (unconfirmed) {
+          context.log.info('console_approval_needs_confirmation', { reference, staff: by, checks: unconfirmed.checks.filter((check) => check.result !== 'pass').map((check) => check.name) });
+          return showRequest(request, reply, 409, unconfirmed, { confirmApproval: true, form: { note: text('note'), reason: '', message: '', openReject: false, openInfo: false } });
+        }
+      }
       const outcome =
         version === null
           ? ({ ok: false, reason: 'decided_concurrently', message: 'The form did not say which version of the request it was for. Reload the page and decide again.' } as const)
@@ -268,6 +283,36 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     });
   }
 
+  app.post('/requests/:reference/assign', async (request, reply) => {
+    const { reference } = request.params as { reference: string };
+    const form = (request.body ?? {}) as Form;
+    if (!sameSecret(form._csrf, csrfTokenFor(request.sessionToken!))) return refuseCsrf(context, request, reply);
+    if (!REFERENCE.test(reference)) return notFound(request, reply);
+    const by = request.staffName!;
+    // Staff take requests on themselves, or give them back; handing work to a colleague is theirs to do.
+    const to = form.to === 'me' ? by : form.to === 'nobody' ? null : undefined;
+    if (to === undefined) return notFound(request, reply);
+    const outcome = review.assign(reference, by, to);
+    if (!outcome.ok) {
+      const current = review.review(reference);
+      if (!current) return notFound(request, reply);
+      const refusal = REFUSALS[outcome.reason];
+      return showRequest(request, reply, refusal.status, current, { refusal: { title: refusal.title, message: outcome.message } });
+    }
+    context.log.info('console_assigned', { reference, staff: by, to });
+    return reply.redirect(`/requests/${reference}?done=${to === null ? 'unassign' : 'assign'}`, 303);
+  });
+
+  /**
+   * The request, when approving it as the staff member saw it would go ahead although a pre-check did
+   * not pass; null when it is safe to decide (or the decision would be refused anyway, which says why).
+   */
+  function riskyApproval(reference: string, version: number): RequestReview | null {
+    const current = review.review(reference);
+    if (!current || current.request.status !== 'pending_review' || current.request.version !== version) return null;
+    return current.checks.some((check) => check.result !== 'pass') ? current : null;
+  }
+
   app.get('/requests/:reference/documents/:position', async (request, reply) => {
     const { reference, position } = request.params as { reference: string; position: string };
     if (!REFERENCE.test(reference) || !/^[1-9]\d{0,3}$/.test(position)) return notFound(request, reply);
@@ -300,6 +345,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       form?: { note: string; reason: string; message: string; openReject: boolean; openInfo: boolean };
       words?: { reply: string; note: string };
       correction?: { field: string; value: string };
+      /** Approve was pressed on a request whose checks did not all pass: ask first. */
+      confirmApproval?: boolean;
     },
   ): FastifyReply {
     const { request: cancellation, checks, needsCloserReview, bodyText, handoff, otherRequests } = found;
@@ -324,7 +371,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     }));
     const shown = documents.find((document) => document.viewing && document.inline);
     let next: { reference: string } | undefined;
-    if (options.done && options.done !== 'reply' && options.done !== 'note' && options.done !== 'edit') next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
+    if (options.done && !['reply', 'note', 'edit', 'assign', 'unassign'].includes(options.done)) next = review.list({ status: 'pending_review', page: 1, pageSize: 2 }).items.find((item) => item.reference !== reference);
 
     return context.sendPage(request, reply, status, 'request', reference, {
       reference,
@@ -395,6 +442,11 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
         selected: options.correction?.field === field,
       })),
       words: options.words ?? { reply: '', note: '' },
+      assignedTo: cancellation.assignedTo,
+      assignedToMe: cancellation.assignedTo !== null && cancellation.assignedTo === request.staffName,
+      confirmApproval: options.confirmApproval
+        ? { checks: checks.filter((check) => check.result !== 'pass').map((check) => ({ label: checkLabel(check.name), result: check.result, resultLabel: resultLabel(check.result), detail: check.detail })) }
+        : null,
       decidable: cancellation.status === 'pending_review',
       closable: cancellation.status === 'approved',
       closed: cancellation.closedAt ? { at: formatTime(cancellation.closedAt, timeZone), by: cancellation.closedBy } : null,

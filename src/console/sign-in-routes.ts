@@ -87,10 +87,9 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     return reply.redirect('/login?signed_out=1', 303);
   });
 
-  /** The directory's spelling of a name that verified, so that sessions, logs and decisions agree. */
+  /** The directory's spelling of a name that verified (NFC, as added), so that sessions, logs and decisions agree. */
   function canonicalName(name: string): string {
-    const member = staff.list().find((candidate) => candidate.name === name) ?? staff.list().find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-    return member?.name ?? name;
+    return staff.member(name)?.name ?? name;
   }
 
   function waitMessage(until: Date): string {

@@ -30,7 +30,7 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
       name: 'admin',
       passwordFile,
       signIn: `http://${web.host.includes(':') ? `[${web.host}]` : web.host}:${web.port}/login`,
-      advice: 'the one-time password is in passwordFile: sign in as admin, delete the file, give each staff member an account (cancel-desk staff add NAME), then disable admin (cancel-desk staff disable admin)',
+      advice: 'the one-time password is in passwordFile: sign in as admin, change it on the Password page, delete the file, and add each staff member on the Staff page (or cancel-desk staff add NAME [--admin])',
     });
   }
   const server = buildConsole({

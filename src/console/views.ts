@@ -2,7 +2,7 @@ import Mustache from 'mustache';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PAGES = ['login', 'queue', 'request', 'message', 'triage', 'triage-item'] as const;
+export const PAGES = ['login', 'queue', 'request', 'message', 'triage', 'triage-item', 'staff', 'password'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Views {

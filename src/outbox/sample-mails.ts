@@ -71,6 +71,7 @@ export function sampleMessage(sample: SampleMail, language: Language, now: Date,
       closedAt: status === 'closed' ? at : null,
       closedBy: status === 'closed' ? 'sample-staff' : null,
       unreadSince: null,
+      assignedTo: null,
       // Three working days on from the sample's day is near enough for a look at the wording.
       dueDate: status === 'pending_review' ? new Date(now.getTime() + 3 * 86_400_000).toISOString().slice(0, 10) : null,
       evidence: [],

@@ -173,6 +173,27 @@ export class DecisionStore {
     }).immediate();
   }
 
+  /**
+   * Who takes a request on: `to` a staff member, or nobody. Any enabled member may assign (the
+   * console only offers "to me" and "unassign"); the change is an event in the request's log.
+   */
+  assign(reference: string, byName: string, toName: string | null): { ok: true; assignedTo: string | null } | { ok: false; conflict: 'unknown_staff' | 'unknown_assignee' | 'not_found' } {
+    return this.db.transaction(() => {
+      const by = this.staff.enabledName(byName);
+      if (by === null) return { ok: false as const, conflict: 'unknown_staff' as const };
+      const to = toName === null ? null : this.staff.enabledName(toName);
+      if (toName !== null && to === null) return { ok: false as const, conflict: 'unknown_assignee' as const };
+      const row = this.db.prepare('SELECT id, assigned_to FROM requests WHERE reference = ?').get(reference) as { id: number; assigned_to: string | null } | undefined;
+      if (!row) return { ok: false as const, conflict: 'not_found' as const };
+      // Assigning to whoever already has it changes nothing, and logs nothing.
+      if (row.assigned_to !== to) {
+        this.db.prepare('UPDATE requests SET assigned_to = ? WHERE id = ?').run(to, row.id);
+        this.events.append({ requestId: row.id }, by, to === null ? 'unassigned' : 'assigned', { to, from: row.assigned_to });
+      }
+      return { ok: true as const, assignedTo: to };
+    }).immediate();
+  }
+
   /** Staff opened the request: its customer mails are no longer unread. */
   markRead(reference: string): void {
     const id = this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number | undefined;

@@ -20,6 +20,7 @@ export function requestJson(request: CancellationRequest, handoff: HandoffState 
     updatedAt: request.updatedAt,
     dueDate: request.dueDate,
     unreadSince: request.unreadSince,
+    assignedTo: request.assignedTo,
     closedAt: request.closedAt,
     closedBy: request.closedBy,
     evidence: request.evidence,

@@ -70,6 +70,8 @@ export interface CancellationRequest {
   unreadSince: string | null;
   /** The last day (in the desk's time zone) of the working-day reply promise. */
   dueDate: string | null;
+  /** The staff member who took the request on, if anyone. */
+  assignedTo: string | null;
   /** What intake weighed when it took the first mail for a request. */
   evidence: Evidence[];
   /** Fields intake was unsure of, for staff to look at first. */
@@ -147,6 +149,7 @@ interface RequestRow {
   closed_at: string | null;
   unread_since: string | null;
   due_at: string | null;
+  assigned_to: string | null;
   evidence: string;
   field_doubts: string;
 }
@@ -573,6 +576,7 @@ export class RequestQueue {
       closedBy: row.closed_by,
       unreadSince: row.unread_since,
       dueDate: row.due_at,
+      assignedTo: row.assigned_to,
       evidence: JSON.parse(row.evidence) as Evidence[],
       fieldDoubts: JSON.parse(row.field_doubts) as FieldDoubt[],
       idDocuments: documents.map(({ messageRow: _messageRow, ...document }) => document),

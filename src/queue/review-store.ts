@@ -26,6 +26,7 @@ export interface ListedRequest {
   /** Since when a customer's mail waits unread by staff. */
   unreadSince: string | null;
   dueDate: string | null;
+  assignedTo: string | null;
   checkState: CheckState;
   checkCounts: CheckCounts;
 }
@@ -38,6 +39,7 @@ interface ListedRow {
   received_at: string;
   unread_since: string | null;
   due_at: string | null;
+  assigned_to: string | null;
   check_state: CheckState;
   check_counts: string;
 }
@@ -61,11 +63,14 @@ export interface ListingFilter {
   search?: string;
   unread?: boolean;
   check?: CheckState;
+  /** Only those assigned to this staff member. */
+  assignedTo?: string;
 }
 
 const CHECK_STATE_FILTER = `(@check IS NULL OR requests.check_state = @check)`;
 const LISTING_WHERE = `WHERE (@status IS NULL OR requests.status = @status)
   AND (@unread = 0 OR requests.unread_since IS NOT NULL)
+  AND (@assignedTo IS NULL OR requests.assigned_to = @assignedTo)
   AND ${CHECK_STATE_FILTER}
   AND (@search IS NULL OR instr(lower(requests.reference), @search) OR instr(lower(requests.email), @search)
        OR instr(lower(requests.sender_name), @search) OR instr(lower(coalesce(requests.username, '')), @search)
@@ -80,11 +85,17 @@ export class ReviewStore {
 
   /** One page of the queue, soonest due first (then oldest), and how many match in all: paged in SQL, whatever the queue's size. */
   page(filter: ListingFilter, offset: number, limit: number): { items: ListedRequest[]; total: number } {
-    const parameters = { status: filter.status ?? null, search: filter.search?.toLowerCase() || null, unread: filter.unread ? 1 : 0, check: filter.check ?? null };
+    const parameters = {
+      status: filter.status ?? null,
+      search: filter.search?.toLowerCase() || null,
+      unread: filter.unread ? 1 : 0,
+      check: filter.check ?? null,
+      assignedTo: filter.assignedTo?.normalize('NFC') ?? null,
+    };
     const total = this.db.prepare(`SELECT count(*) FROM requests ${LISTING_WHERE}`).pluck().get(parameters) as number;
     const rows = this.db
       .prepare(
-        `SELECT reference, status, email, username, received_at, unread_since, due_at, check_state, check_counts
+        `SELECT reference, status, email, username, received_at, unread_since, due_at, assigned_to, check_state, check_counts
          FROM requests ${LISTING_WHERE}
          ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id
          LIMIT @limit OFFSET @offset`,
@@ -100,6 +111,7 @@ export class ReviewStore {
         receivedAt: row.received_at,
         unreadSince: row.unread_since,
         dueDate: row.due_at,
+        assignedTo: row.assigned_to,
         checkState: row.check_state,
         checkCounts: JSON.parse(row.check_counts) as CheckCounts,
       })),

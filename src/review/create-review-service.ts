@@ -80,6 +80,15 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
 
+    assign(reference, by, to) {
+      const result = deps.decisions.assign(reference, by, to);
+      if (!result.ok) {
+        const message = { not_found: `no request ${reference}`, unknown_staff: `${by} is not an enabled staff member`, unknown_assignee: `${to} is not an enabled staff member` }[result.conflict];
+        return { ok: false, reason: result.conflict === 'not_found' ? 'not_found' : 'unknown_staff', message };
+      }
+      return { ok: true, request: deps.queue.findRequest(reference)! };
+    },
+
     markRead(reference) {
       deps.decisions.markRead(reference);
     },
@@ -117,7 +126,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       refreshStaleChecks();
       const check = filter.check === undefined ? undefined : filter.check === 'clear' ? 'clear' : 'fail';
       const { items, total } = deps.reviews.page(
-        { status: filter.status, search: filter.search?.trim(), unread: filter.unread, check },
+        { status: filter.status, search: filter.search?.trim(), unread: filter.unread, check, assignedTo: filter.assignedTo },
         (filter.page - 1) * filter.pageSize,
         filter.pageSize,
       );

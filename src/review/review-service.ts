@@ -6,6 +6,7 @@ import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
 import type { ListedRequest } from '../queue/review-store';
+import type { StaffRole } from '../queue/staff';
 
 export type Decision = (
   | { kind: 'approve'; by: string; note: string | null }
@@ -86,6 +87,8 @@ export interface ReviewFilter {
   search?: string;
   /** Only requests with a customer mail staff have not seen. */
   unread?: boolean;
+  /** Only requests assigned to this staff member. */
+  assignedTo?: string;
   /** 1-based. */
   page: number;
   pageSize: number;
@@ -98,6 +101,8 @@ export interface ReviewService {
   write(reference: string, words: StaffWords): DecisionOutcome;
   /** Corrects a field intake got wrong; the pre-checks run again. */
   correct(reference: string, correction: Correction, expectedVersion?: number): DecisionOutcome;
+  /** Gives the request to a staff member (`to`), or to nobody (null); an event either way. */
+  assign(reference: string, by: string, to: string | null): DecisionOutcome;
   /** Staff have seen the request's customer mails. */
   markRead(reference: string): void;
   review(reference: string): RequestReview | null;
@@ -111,18 +116,39 @@ export interface ReviewService {
 
 export interface StaffMember {
   name: string;
+  role: StaffRole;
   disabled: boolean;
+  /** Signed in with a password an admin issued: must choose their own before anything else. */
+  mustChangePassword: boolean;
   createdAt: string;
 }
 
+export type PasswordChange = { ok: true } | { ok: false; reason: 'wrong_password' | 'too_short' | 'unknown_staff'; message: string };
+
 export interface StaffDirectory {
-  /** Throws on a duplicate name or a password under 12 characters. Passwords are stored as scrypt hashes. */
-  add(name: string, password: string): Promise<void>;
+  /**
+   * Throws on a name that is no staff name, a taken name or a password under 12 characters.
+   * Passwords are stored as scrypt hashes. A password the member did not choose (`oneTime`) must be
+   * changed at their next sign-in.
+   */
+  add(name: string, password: string, options?: { role?: StaffRole; oneTime?: boolean }): Promise<void>;
   list(): StaffMember[];
+  /** The member under that name (compared as stored: NFC, ASCII letters in any case), or null. */
+  member(name: string): StaffMember | null;
   /** False when there is no such member. */
   disable(name: string): boolean;
+  /** False when there is no such member. */
+  enable(name: string): boolean;
+  /** Sets a password the member chose (no change forced); false when there is no such member; throws on a short one. */
+  setPassword(name: string, password: string): Promise<boolean>;
+  /** Gives the member a new random one-time password (to be changed at sign-in) and returns it; null when there is no such member. */
+  resetPassword(name: string): Promise<string | null>;
+  /** A member replacing their own password: the current one must verify. */
+  changePassword(name: string, current: string, next: string): Promise<PasswordChange>;
+  /** A new random password, long enough to be accepted, for an admin to hand over once. */
+  oneTimePassword(): string;
   /** True only for an enabled member with that password; constant-time comparison. */
   verify(name: string, password: string): Promise<boolean>;
-  /** On the very first start (no staff at all): creates `admin` and returns its one-time password, else null. */
+  /** On the very first start (no staff at all): creates the admin `admin` and returns its one-time password, else null. */
   ensureFirstAdmin(): Promise<string | null>;
 }

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { StaffStore } from '../queue/staff';
-import type { StaffDirectory } from './review-service';
+import type { StaffRow, StaffStore } from '../queue/staff';
+import type { StaffDirectory, StaffMember } from './review-service';
 
 /** A name or password the directory refuses: the face shows the message, nothing is stored. */
 export class StaffDirectoryError extends Error {}
@@ -11,57 +11,114 @@ export interface StaffRoster extends StaffDirectory {
   enabledName(name: string): string | null;
 }
 
+/** scrypt's cost parameters; each hash records its own, so changing them locks nobody out. */
+export interface PasswordCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 const MIN_PASSWORD_LENGTH = 12;
 const FIRST_ADMIN = 'admin';
-/** Names end up in event logs, on the CLI and in the console: nothing that could be mistaken for markup or a path. */
-const STAFF_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_NAME_LENGTH = 64;
+/**
+ * Names end up in event logs, on the CLI and in the console: letters of any script and digits, joined
+ * by spaces, apostrophes, dots, dashes or underscores (李娜, Zoë, Mary O'Brien, j.doe), never markup,
+ * a path, a control or format character, or a space at either end.
+ */
+const STAFF_NAME = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N} '’._-]*[\p{L}\p{M}\p{N}'’._-])?$/u;
 
 /**
  * OWASP's scrypt setting with 32 MiB per hash (N=2^15, r=8, p=3) rather than the 128 MiB of N=2^17:
- * the same work, but several sign-ins at once stay affordable on a small machine. Each hash
- * records its own parameters, so they can be raised later without locking anybody out.
+ * the same work, but several sign-ins at once stay affordable on a small machine.
  */
-const COST = { N: 2 ** 15, r: 8, p: 3 };
+export const PRODUCTION_COST: PasswordCost = { N: 2 ** 15, r: 8, p: 3 };
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
-export function createStaffDirectory(store: StaffStore): StaffRoster {
+/** A typed name as the directory stores it (NFC), or why it is no staff name. */
+export function staffName(typed: string): { ok: true; name: string } | { ok: false; message: string } {
+  const name = typed.normalize('NFC');
+  const length = [...name].length;
+  if (length >= 1 && length <= MAX_NAME_LENGTH && STAFF_NAME.test(name)) return { ok: true, name };
+  return { ok: false, message: `"${typed.replace(/\p{C}/gu, '?')}" is not a staff name: use 1 to ${MAX_NAME_LENGTH} letters or digits, which spaces, apostrophes, dots, dashes or underscores may join` };
+}
+
+export function createStaffDirectory(store: StaffStore, cost: PasswordCost = PRODUCTION_COST): StaffRoster {
   // Verifying an unknown name costs as much as a known one, so timing does not tell which names exist.
   let decoy: Promise<string> | null = null;
+  const hash = (password: string) => hashPassword(password, cost);
+  const checkedLength = (password: string) => {
+    if ([...password].length < MIN_PASSWORD_LENGTH) throw new StaffDirectoryError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    return password;
+  };
+  const verify = async (name: string, password: string) => {
+    const member = store.find(name);
+    decoy ??= hash(randomBytes(16).toString('hex'));
+    const matches = await passwordMatches(password, member?.passwordHash ?? (await decoy));
+    return matches && member !== null && !member.disabled;
+  };
+  const oneTimePassword = () => randomBytes(18).toString('base64url');
 
   return {
-    async add(name, password) {
-      if (!STAFF_NAME.test(name)) throw new StaffDirectoryError(`"${name}" is not a staff name: use 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit`);
-      if ([...password].length < MIN_PASSWORD_LENGTH) throw new StaffDirectoryError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-      if (!store.add(name, await hashPassword(password))) throw new StaffDirectoryError(`there is already a staff member named ${name}`);
+    async add(typed, password, options = {}) {
+      const name = staffName(typed);
+      if (!name.ok) throw new StaffDirectoryError(name.message);
+      const hashed = await hash(checkedLength(password));
+      if (!store.add(name.name, hashed, options.role ?? 'staff', options.oneTime ?? false)) throw new StaffDirectoryError(`there is already a staff member named ${name.name}`);
     },
 
-    list: () => store.list().map(({ name, disabled, createdAt }) => ({ name, disabled, createdAt })),
+    list: () => store.list().map(publicMember),
+
+    member(name) {
+      const found = store.find(name);
+      return found ? publicMember(found) : null;
+    },
 
     disable: (name) => store.disable(name),
 
+    enable: (name) => store.enable(name),
+
     enabledName: (name) => store.enabledName(name),
 
-    async verify(name, password) {
-      const member = store.find(name);
-      decoy ??= hashPassword(randomBytes(16).toString('hex'));
-      const matches = await passwordMatches(password, member?.passwordHash ?? (await decoy));
-      return matches && member !== null && !member.disabled;
+    async setPassword(name, password) {
+      return store.setPassword(name, await hash(checkedLength(password)), false);
     },
+
+    async resetPassword(name) {
+      if (store.find(name) === null) return null;
+      const password = oneTimePassword();
+      return store.setPassword(name, await hash(password), true) ? password : null;
+    },
+
+    async changePassword(name, current, next) {
+      if ([...next].length < MIN_PASSWORD_LENGTH) return { ok: false, reason: 'too_short', message: `the new password must have at least ${MIN_PASSWORD_LENGTH} characters` };
+      if (!(await verify(name, current))) return { ok: false, reason: 'wrong_password', message: 'the current password is not right' };
+      if (!store.setPassword(name, await hash(next), false)) return { ok: false, reason: 'unknown_staff', message: `${name} is not a staff member` };
+      return { ok: true };
+    },
+
+    oneTimePassword,
+
+    verify,
 
     async ensureFirstAdmin() {
       if (store.list().length > 0) return null;
-      const password = randomBytes(18).toString('base64url');
-      return store.addFirst(FIRST_ADMIN, await hashPassword(password)) ? password : null;
+      const password = oneTimePassword();
+      return store.addFirst(FIRST_ADMIN, await hash(password)) ? password : null;
     },
   };
 }
 
+function publicMember({ name, role, disabled, mustChangePassword, createdAt }: StaffRow): StaffMember {
+  return { name, role, disabled, mustChangePassword, createdAt };
+}
+
 /** `scrypt$N$r$p$<salt>$<hash>`, salt and hash in base64. */
-async function hashPassword(password: string): Promise<string> {
+async function hashPassword(password: string, cost: PasswordCost): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, salt, KEY_BYTES, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  const hash = await derive(password, salt, KEY_BYTES, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
 async function passwordMatches(password: string, stored: string): Promise<boolean> {
@@ -73,7 +130,7 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
   return timingSafeEqual(actual, expected);
 }
 
-function derive(password: string, salt: Buffer, length: number, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+function derive(password: string, salt: Buffer, length: number, cost: PasswordCost): Promise<Buffer> {
   // The same password typed on two keyboards may arrive composed differently (é as one or two code points).
   const normalized = password.normalize('NFC');
   // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is exactly that for our cost, so leave room.

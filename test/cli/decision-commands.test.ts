@@ -151,6 +151,26 @@ describe('queue edit', () => {
   });
 });
 
+describe('queue assign', () => {
+  it('assigns a request to a staff member and back to nobody, each an event by whoever did it', async () => {
+    expect(await cli('queue', 'assign', ref[ASKED].toLowerCase(), '--to', 'bob', '--by', 'alice')).toMatchObject({ code: 0, stdout: `${ref[ASKED]} is assigned to bob\n` });
+    expect((await shown(ref[ASKED])).assignedTo).toBe('bob');
+    expect(await cli('queue', 'assign', ref[ASKED], '--nobody', '--by', 'bob')).toMatchObject({ code: 0, stdout: `${ref[ASKED]} is assigned to nobody\n` });
+    const request = await shown(ref[ASKED]);
+    expect(request.assignedTo).toBeNull();
+    expect(request.events.slice(-2)).toEqual([
+      expect.objectContaining({ actor: 'alice', type: 'assigned', detail: { to: 'bob', from: null } }),
+      expect.objectContaining({ actor: 'bob', type: 'unassigned', detail: { to: null, from: 'bob' } }),
+    ]);
+  });
+
+  it('refuses a disabled assignee, and wants one of --to and --nobody', async () => {
+    expect(await cli('queue', 'assign', ref[ASKED], '--to', 'dave', '--by', 'alice')).toMatchObject({ code: 1, stderr: 'cancel-desk: dave is not an enabled staff member\n' });
+    expect((await cli('queue', 'assign', ref[ASKED], '--by', 'alice')).code).toBe(2);
+    expect((await cli('queue', 'assign', ref[ASKED], '--to', 'bob', '--nobody', '--by', 'alice')).code).toBe(2);
+  });
+});
+
 describe('queue document', () => {
   it('writes the decrypted document to a new private file and records the view by the OS user', async () => {
     const out = join(dataDir, 'id-1.jpg');

@@ -24,6 +24,7 @@ function review(request: Partial<CancellationRequest> = {}, rest: Partial<Omit<R
       closedBy: null,
       unreadSince: null,
       dueDate: null,
+      assignedTo: null,
       evidence: [],
       fieldDoubts: [],
       idDocuments: [

@@ -13,7 +13,7 @@ import { startConsole, type RunningConsole } from '../../src/console/start-conso
 import { createLogger } from '../../src/log';
 import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
-import { deliverAll, deliverToTriage, FIXTURE, recordCrafted } from './support/console-harness';
+import { CHEAP_PASSWORD_COST, deliverAll, deliverToTriage, FIXTURE, recordCrafted } from './support/console-harness';
 import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
 
 jest.setTimeout(40_000);
@@ -41,7 +41,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run \`${INSTALL}\` (as root, after apt-get update)`);
   if (!execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim()) throw new Error(`No Chinese font: run \`${INSTALL}\``);
   accountSystem = await startAccountSystem();
-  harness = await startApp({ WEB_PORT: '0', ACCOUNT_WEBHOOK_URL: accountSystem.url, ACCOUNT_WEBHOOK_SECRET: 'the account system shares this' });
+  harness = await startApp({ WEB_PORT: '0', ACCOUNT_WEBHOOK_URL: accountSystem.url, ACCOUNT_WEBHOOK_SECRET: 'the account system shares this' }, { passwordCost: CHEAP_PASSWORD_COST });
   // Requests arrive over a few days, so that the queue shows real waiting times.
   references = {};
   for (const fixture of [FIXTURE.image, FIXTURE.pdf, FIXTURE.chinese, FIXTURE.needsInfo, FIXTURE.disguised, 'zh-163-gbk-han-character-username-month-kaihu-yinwei-two-pngs', 'hostile-unknown-charset']) {
@@ -181,14 +181,75 @@ it('finds a request by search and opens its ID documents, image and PDF, each vi
   await page.screenshot({ path: join(SCREENSHOTS, 'request-zh.png') });
 });
 
+it('lets the admin add 李娜 and reset her password; she signs in with the one-time password and must choose her own', async () => {
+  const admin = await signedIn();
+  await admin.click('a.who-link:has-text("Staff")');
+  await admin.waitForURL(`${web.url}/staff`);
+  await admin.fill('#member-name', '李娜');
+  await Promise.all([admin.waitForSelector('#one-time-password'), admin.click('button:has-text("Add with a one-time password")')]);
+  expect(await admin.textContent('.one-time-password')).toContain('Added 李娜.');
+  const firstPassword = (await admin.textContent('#one-time-password'))!;
+  await admin.screenshot({ path: join(SCREENSHOTS, 'staff-page.png'), fullPage: true });
+  // Reset before she ever used it: only the newest one-time password works.
+  await Promise.all([admin.waitForSelector('#one-time-password'), admin.click('tr:has-text("李娜") button.reset-password')]);
+  const password = (await admin.textContent('#one-time-password'))!;
+  expect(password).not.toBe(firstPassword);
+  expect(JSON.stringify(harness.logs)).not.toContain(password);
+
+  const lina = await newPage();
+  await lina.goto(`${web.url}/login`);
+  await lina.fill('#name', '李娜');
+  await lina.fill('#password', firstPassword);
+  await lina.click('button:has-text("Sign in")');
+  expect(await lina.textContent('[role=alert]')).toContain('Wrong name or password.');
+  await lina.fill('#password', password);
+  await Promise.all([lina.waitForURL(`${web.url}/password`), lina.click('button:has-text("Sign in")')]);
+  expect(await lina.textContent('[role=status]')).toContain('You signed in with a one-time password.');
+  expect(await lina.locator('.status-tabs a').count()).toBe(0);
+  await lina.fill('#current', password);
+  await lina.fill('#new-password', '我自己的新密码 and some more');
+  await lina.fill('#again', '我自己的新密码 and some more');
+  await Promise.all([lina.waitForURL(/\/password\?done=1/), lina.click('button:has-text("Change password")')]);
+  expect(await lina.textContent('[role=status]')).toContain('Your password is changed.');
+  await lina.screenshot({ path: join(SCREENSHOTS, 'password.png') });
+  await Promise.all([lina.waitForURL(`${web.url}/requests`), lina.click('a:has-text("Go to the queue")')]);
+  expect(await lina.textContent('.who-name')).toBe('李娜');
+  expect(harness.app.staff.member('李娜')).toMatchObject({ role: 'staff', mustChangePassword: false });
+});
+
+it('lets a member change their own password from the Password page, after which only the new one signs in', async () => {
+  const lina = await signedIn('李娜', '我自己的新密码 and some more');
+  await lina.click('a.who-link:has-text("Password")');
+  await lina.fill('#current', '我自己的新密码 and some more');
+  await lina.fill('#new-password', 'yet another password, longer');
+  await lina.fill('#again', 'yet another password, different');
+  await lina.click('button:has-text("Change password")');
+  expect(await lina.textContent('[role=alert]')).toContain('The two new passwords differ.');
+  await lina.fill('#current', '我自己的新密码 and some more');
+  await lina.fill('#new-password', 'yet another password, longer');
+  await lina.fill('#again', 'yet another password, longer');
+  await Promise.all([lina.waitForURL(/\/password\?done=1/), lina.click('button:has-text("Change password")')]);
+  expect(await harness.app.staff.verify('李娜', 'yet another password, longer')).toBe(true);
+  expect(await harness.app.staff.verify('李娜', '我自己的新密码 and some more')).toBe(false);
+});
+
 it('approves one, rejects one with a reason, and requests information on one', async () => {
   const page = await signedIn();
   const [approve, reject, ask] = [references[FIXTURE.image], references[FIXTURE.pdf], references[FIXTURE.chinese]];
 
   await openRequest(page, approve);
   await page.fill('#approve-note', 'ID checked against the directory.');
-  await Promise.all([page.waitForURL(/done=approve/), page.click('button.approve')]);
+  // Not every pre-check passed: the console asks first, naming them, and approves nothing yet.
+  await page.click('button.approve');
+  await page.waitForSelector('#confirm-approval');
+  const unpassed = harness.app.review.review(approve)!.checks.filter((check) => check.result !== 'pass');
+  expect(unpassed.length).toBeGreaterThan(0);
+  expect(await page.locator('.unpassed-checks li').count()).toBe(unpassed.length);
+  expect(status(approve)).toBe('pending_review');
+  await page.screenshot({ path: join(SCREENSHOTS, 'confirm-approval.png') });
+  await Promise.all([page.waitForURL(/done=approve/), page.click('button.approve-anyway')]);
   expect(await page.textContent('[role=status]')).toContain('Approved.');
+  expect(JSON.stringify(harness.app.queue.findRequest(approve)!.events)).toContain('ID checked against the directory.');
   expect(await page.textContent('.request-head .badge')).toBe('Approved');
 
   await openRequest(page, reject);

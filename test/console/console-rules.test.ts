@@ -440,7 +440,7 @@ describe('decisions', () => {
 
   it('approves, and refuses deciding twice with a clear message', async () => {
     const reference = console_.references[FIXTURE.image];
-    const approved = await decide(reference, 'approve', { note: 'checked by phone' });
+    const approved = await decide(reference, 'approve', { note: 'checked by phone', confirmed: '1' });
     expect(approved.statusCode).toBe(303);
     expect(approved.headers.location).toBe(`/requests/${reference}?done=approve`);
     const after = await alice.get(String(approved.headers.location));

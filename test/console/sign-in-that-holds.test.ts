@@ -153,7 +153,7 @@ describe('forms from another origin', () => {
         url: `/requests/${reference}/approve`,
         remoteAddress: alice.remoteAddress,
         headers: { cookie: alice.cookieHeader, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        payload: new URLSearchParams({ version, _csrf: alice.csrf! }).toString(),
+        payload: new URLSearchParams({ version, _csrf: alice.csrf!, confirmed: '1' }).toString(),
       });
     const refused = [
       await post({ origin: 'https://evil.example' }),

@@ -36,6 +36,7 @@ describe('the queue listing', () => {
       receivedAt: '2026-11-27T09:00:00.000Z',
       unreadSince: null,
       dueDate: '2026-12-02',
+      assignedTo: null,
       needsCloserReview: false,
       checkState: 'open',
       checkCounts: { pass: 4, warn: 0, fail: 0, unknown: 3 },

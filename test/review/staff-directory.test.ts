@@ -60,8 +60,8 @@ it('lists members by name with when they were added and whether they are disable
   harness.app.staff.disable('bob');
   const createdAt = harness.clock.now().toISOString();
   expect(harness.app.staff.list()).toEqual([
-    { name: 'alice', disabled: false, createdAt },
-    { name: 'bob', disabled: true, createdAt },
+    { name: 'alice', role: 'staff', disabled: false, mustChangePassword: false, createdAt },
+    { name: 'bob', role: 'staff', disabled: true, mustChangePassword: false, createdAt },
   ]);
 });
 
@@ -77,7 +77,7 @@ it('creates one admin with a one-time password on the very first start only', as
   expect(password).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{24}$/));
   expect(await harness.app.staff.verify('admin', password!)).toBe(true);
   expect(await harness.app.staff.ensureFirstAdmin()).toBeNull();
-  expect(harness.app.staff.list().map((member) => member.name)).toEqual(['admin']);
+  expect(harness.app.staff.list().map((member) => [member.name, member.role])).toEqual([['admin', 'admin']]);
 });
 
 it('creates no admin when staff already exist', async () => {
@@ -94,4 +94,50 @@ it('creates one admin when two processes start for the first time at once', asyn
   } finally {
     other.app.close();
   }
+});
+
+it('takes names in any script, stored composed (NFC) and found however they are typed', async () => {
+  await harness.app.staff.add('李娜', PASSWORD);
+  await harness.app.staff.add('Zoe\u0308', PASSWORD);
+  await harness.app.staff.add("Mary O'Brien-Li", PASSWORD);
+  expect(harness.app.staff.list().map((member) => member.name)).toEqual(["Mary O'Brien-Li", 'Zoë', '李娜']);
+  expect(await harness.app.staff.verify('Zo\u00eb', PASSWORD)).toBe(true);
+  expect(harness.app.staff.member('Zoe\u0308')!.name).toBe('Zo\u00eb');
+  await expect(harness.app.staff.add('Zo\u00eb', PASSWORD)).rejects.toThrow('already a staff member');
+});
+
+it('refuses names with a space at either end, control or invisible characters, or over 64 characters', async () => {
+  for (const name of [' lina', 'lina ', 'li\u0000na', 'li\u200bna', 'x'.repeat(65), '']) {
+    await expect(harness.app.staff.add(name, PASSWORD)).rejects.toThrow('is not a staff name');
+  }
+  await harness.app.staff.add('字'.repeat(64), PASSWORD);
+});
+
+it('resets a password to a one-time one the member must change, which the old password no longer opens', async () => {
+  await harness.app.staff.add('alice', PASSWORD);
+  const oneTime = await harness.app.staff.resetPassword('alice');
+  expect(oneTime).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{24}$/));
+  expect(harness.app.staff.member('alice')!.mustChangePassword).toBe(true);
+  expect(await harness.app.staff.verify('alice', PASSWORD)).toBe(false);
+  expect(await harness.app.staff.verify('alice', oneTime!)).toBe(true);
+  expect(await harness.app.staff.resetPassword('nobody')).toBeNull();
+});
+
+it('changes a password only with the current one and a new one of 12 characters or more', async () => {
+  await harness.app.staff.add('alice', PASSWORD, { oneTime: true });
+  expect(await harness.app.staff.changePassword('alice', 'not the password', 'a new password here')).toMatchObject({ ok: false, reason: 'wrong_password' });
+  expect(await harness.app.staff.changePassword('alice', PASSWORD, 'too short')).toMatchObject({ ok: false, reason: 'too_short' });
+  expect(harness.app.staff.member('alice')!.mustChangePassword).toBe(true);
+  expect(await harness.app.staff.changePassword('alice', PASSWORD, 'a new password here')).toEqual({ ok: true });
+  expect(harness.app.staff.member('alice')!.mustChangePassword).toBe(false);
+  expect(await harness.app.staff.verify('alice', 'a new password here')).toBe(true);
+});
+
+it('enables a disabled member again', async () => {
+  await harness.app.staff.add('alice', PASSWORD, { role: 'admin' });
+  harness.app.staff.disable('alice');
+  expect(harness.app.staff.enable('alice')).toBe(true);
+  expect(harness.app.staff.member('alice')).toMatchObject({ role: 'admin', disabled: false });
+  expect(await harness.app.staff.verify('alice', PASSWORD)).toBe(true);
+  expect(harness.app.staff.enable('nobody')).toBe(false);
 });

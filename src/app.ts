@@ -13,6 +13,7 @@ import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
 import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
 import { AccountStore } from './queue/accounts';
+import { DaemonLock } from './queue/daemon-lock';
 import { openDatabase, type Db } from './queue/database';
 import { DecisionStore } from './queue/decisions';
 import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
@@ -49,12 +50,16 @@ export interface App {
   /** The web console's sign-ins and sign-in throttle (src/console). */
   readonly sessions: ConsoleSessions;
   readonly signInAttempts: SignInAttempts;
+  /** One daemon per DATA_DIR (`cancel-desk run`). */
+  readonly daemonLock: DaemonLock;
   /** Reads an account directory CSV and stores its good rows in one transaction. */
   importAccounts(csv: Uint8Array): AccountImport;
   /** Approved requests, in approval order; `since` is a `YYYY-MM-DD` day in TIME_ZONE. */
   approvedRequests(since: string | null): ApprovedRequest[];
   drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
   flushOutbox(shouldStop?: () => boolean): Promise<FlushSummary>;
+  /** Whether automatic mail waits because ACK_LIMIT_PER_HOUR of it went out within the last hour (for health reports). */
+  sendingPaused(): boolean;
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
@@ -75,7 +80,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const receiptKey = Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
   const db: Db = openDatabase(databasePath(config));
   const events = new EventLog(db, clock);
-  const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events);
+  const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events, config.automaticMail);
   const triage = new TriageStore(db, clock, events);
   const queue = new RequestQueue(db, clock, outbox, events, triage, (receivedAt) => dueDay(calendarDay(receivedAt, config.timeZone), config.review.workingDays, config.review.calendar));
   const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
@@ -87,6 +92,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const handoffs = new HandoffStore(db, clock, events, queue);
   const decisions = new DecisionStore(db, clock, queue, events, staff, handoffs);
   const { accountWebhook } = config;
+  const breaker = { paused: false };
 
   return {
     config,
@@ -99,14 +105,15 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     staff: createStaffDirectory(staff),
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
+    daemonLock: new DaemonLock(db, clock),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight((shouldStop) =>
       drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
     ),
-    // Two flushes at once could both send the same due mail: callers share the one in progress.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
-    // Like the outbox: two runs at once could both post the same hand-off.
+    // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, breaker }, shouldStop)),
+    sendingPaused: () => outbox.sendingPaused(),
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),

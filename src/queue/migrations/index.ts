@@ -5,6 +5,7 @@ import * as webConsole from './004-console';
 import * as triageAndThreads from './005-triage-and-threads';
 import * as caseHandling from './006-case-handling';
 import * as signInThatHolds from './007-sign-in-that-holds';
+import * as outboxLeases from './008-outbox-leases';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 5, name: '005-triage-and-threads', sql: triageAndThreads.sql },
   { version: 6, name: '006-case-handling', sql: caseHandling.sql },
   { version: 7, name: '007-sign-in-that-holds', sql: signInThatHolds.sql },
+  { version: 8, name: '008-outbox-leases', sql: outboxLeases.sql },
 ];

@@ -19,7 +19,7 @@ const FAULTS: [RegExp, Fault][] = [
   [/^SQLITE_CANTOPEN/, { kind: 'fatal', reason: 'database_unreachable', description: 'the database file cannot be opened' }],
   [/^SQLITE_IOERR/, { kind: 'fatal', reason: 'disk_io_error', description: 'the disk failed to read or write the database' }],
   [/^EROFS$/, { kind: 'fatal', reason: 'read_only_filesystem', description: 'DATA_DIR is on a read-only file system' }],
-  [/^(EACCES|EPERM)$/, { kind: 'fatal', reason: 'permission_denied', description: 'a file or folder under DATA_DIR may not be written by this user' }],
+  [/^(EACCES|EPERM)$/, { kind: 'fatal', reason: 'permission_denied', description: 'a file or folder under DATA_DIR is closed to this user (permissions)' }],
   [/^SQLITE_(BUSY|LOCKED)/, { kind: 'transient', reason: 'database_busy', description: 'the database is busy with another process' }],
   [/^(SQLITE_FULL|ENOSPC|EDQUOT)$/, { kind: 'transient', reason: 'disk_full', description: 'the disk (or quota) is full' }],
 ];

@@ -12,9 +12,9 @@ export interface Fault {
   description: string;
 }
 
-// Longest prefixes first: SQLite's extended codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE…) share their primary code's prefix.
+// By prefix: SQLite's extended codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE…) begin with their primary code.
 const FAULTS: [RegExp, Fault][] = [
-  [/^SQLITE_READONLY/, { kind: 'fatal', reason: 'database_read_only', description: 'the database cannot be written (read-only file, folder or disk)' }],
+  [/^SQLITE_READONLY/, { kind: 'fatal', reason: 'database_read_only', description: 'the database cannot be written: its file, folder or disk is read-only' }],
   [/^SQLITE_(CORRUPT|NOTADB)/, { kind: 'fatal', reason: 'database_corrupt', description: 'the database file is damaged or not a database: restore it from a backup' }],
   [/^SQLITE_CANTOPEN/, { kind: 'fatal', reason: 'database_unreachable', description: 'the database file cannot be opened' }],
   [/^SQLITE_IOERR/, { kind: 'fatal', reason: 'disk_io_error', description: 'the disk failed to read or write the database' }],

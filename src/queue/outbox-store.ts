@@ -151,8 +151,9 @@ export class OutboxStore {
     const now = this.clock.now();
     const count = this.db
       .prepare(
-        `SELECT count(*) FROM outbox WHERE purpose IN (${AUTOMATIC_SQL})
-           AND (sent_at > @since OR (sent_at IS NULL AND claimed_until > @now))`,
+        // Two counts rather than one OR, so that each is read from an index (outbox_by_sent, outbox_due).
+        `SELECT (SELECT count(*) FROM outbox WHERE sent_at > @since AND purpose IN (${AUTOMATIC_SQL}))
+              + (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND claimed_until > @now AND purpose IN (${AUTOMATIC_SQL}))`,
       )
       .pluck()
       .get({ since: new Date(now.getTime() - HOUR_MS).toISOString(), now: now.toISOString() }) as number;

@@ -13,6 +13,7 @@ import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
 import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
 import { AccountStore } from './queue/accounts';
+import { DaemonLock } from './queue/daemon-lock';
 import { openDatabase, type Db } from './queue/database';
 import { DecisionStore } from './queue/decisions';
 import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
@@ -56,6 +57,8 @@ export interface App {
   /** The web console's sign-ins and sign-in throttle (src/console). */
   readonly sessions: ConsoleSessions;
   readonly signInAttempts: SignInAttempts;
+  /** One daemon per DATA_DIR (`cancel-desk run`). */
+  readonly daemonLock: DaemonLock;
   /** Reads an account directory CSV and stores its good rows in one transaction. */
   importAccounts(csv: Uint8Array): AccountImport;
   /** Where a request's hand-off to the account system stands; null when it has none. */
@@ -64,6 +67,8 @@ export interface App {
   approvedRequests(since: string | null): ApprovedRequest[];
   drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
   flushOutbox(shouldStop?: () => boolean): Promise<FlushSummary>;
+  /** Whether automatic mail waits because ACK_LIMIT_PER_HOUR of it went out within the last hour (for health reports). */
+  sendingPaused(): boolean;
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
@@ -97,7 +102,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const { receiptKey } = unlocked;
   const vaultRecord = new VaultKeyRecord(db, clock);
   const events = new EventLog(db, clock);
-  const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events);
+  const outbox = new OutboxStore(db, clock, config.intake.messageIdDomain, events, config.automaticMail);
   const triage = new TriageStore(db, clock, events);
   const queue = new RequestQueue(db, clock, outbox, events, triage, (receivedAt) => dueDay(calendarDay(receivedAt, config.timeZone), config.review.workingDays, config.review.calendar));
   const vault = overrides.vault ?? unlocked.vault;
@@ -109,6 +114,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const handoffs = new HandoffStore(db, clock, events, queue);
   const decisions = new DecisionStore(db, clock, queue, events, staff, handoffs);
   const { accountWebhook } = config;
+  const breaker = { paused: false };
 
   return {
     config,
@@ -123,15 +129,16 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     staff: createStaffDirectory(staff, overrides.passwordCost),
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
+    daemonLock: new DaemonLock(db, clock),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     handoffOf: (reference) => handoffs.of(reference),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight((shouldStop) =>
       drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
     ),
-    // Two flushes at once could both send the same due mail: callers share the one in progress.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
-    // Like the outbox: two runs at once could both post the same hand-off.
+    // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, breaker }, shouldStop)),
+    sendingPaused: () => outbox.sendingPaused(),
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),

@@ -23,6 +23,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { serveConsole } from './console/start-console';
 import { runDaemon } from './daemon';
 import { verifyReceipt } from './documents/verify-receipt';
+import { describeFault, faultOf } from './faults';
 import { analyseMessage } from './intake/analyse-message';
 import { requestJson } from './queue/request-json';
 import { REQUEST_STATUSES, type RequestStatus } from './queue/request-status';
@@ -100,10 +101,7 @@ Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settin
 
 const commands: Record<string, Command> = {
   parse: parseCommand,
-  run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
-    await runDaemon(app, log);
-    return 0;
-  }, { keepOpen: true, create: true })),
+  run: templatesCheckedFirst((_args, config) => withApp(config, (app, log) => runDaemon(app, log), { keepOpen: true, create: true })),
   serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await serveConsole(app, systemClock, log);
     return 0;
@@ -349,7 +347,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`cancel-desk: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    const fault = faultOf(error);
+    process.stderr.write(fault ? `cancel-desk: stopped: ${describeFault(fault, error as Error)}\n` : `cancel-desk: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -8,6 +8,7 @@ import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from 
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import type { ImapSettings } from './mailbox/imap-mailbox';
 import type { SmtpSettings } from './outbox/nodemailer-transports';
+import type { AutomaticMailLimits } from './queue/outbox-store';
 import type { AccountWebhook } from './review/account-webhook';
 
 const whole = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -94,6 +95,8 @@ const settingsShape = {
   OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
   HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
   MAX_PROCESSING_ATTEMPTS: whole(3),
+  ACK_LIMIT_PER_SENDER: whole(5),
+  ACK_LIMIT_PER_HOUR: whole(200),
   ACCOUNT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ACCOUNT_WEBHOOK_SECRET: z.string().min(16, 'must have at least 16 characters (openssl rand -hex 32)').optional(),
   WEBHOOK_SCHEDULE: schedule('*/30 * * * * *'),
@@ -152,6 +155,8 @@ export interface Config {
   accountWebhook: AccountWebhook | null;
   schedules: { poll: string; outbox: string; housekeeping: string; webhook: string };
   maxProcessingAttempts: number;
+  /** Storm limits on automatic mail (acknowledgements, reply notes); staff-written mail is never held back. */
+  automaticMail: AutomaticMailLimits;
   web: WebSettings;
   /** Who the customer deals with, on every mail and receipt. */
   organisation: Organisation;
@@ -268,6 +273,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
     accountWebhook: env.ACCOUNT_WEBHOOK_URL ? { url: env.ACCOUNT_WEBHOOK_URL, secret: env.ACCOUNT_WEBHOOK_SECRET! } : null,
     schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE },
     maxProcessingAttempts: env.MAX_PROCESSING_ATTEMPTS,
+    automaticMail: { perSender: env.ACK_LIMIT_PER_SENDER, perHour: env.ACK_LIMIT_PER_HOUR },
     web: {
       host: env.WEB_HOST,
       port: env.WEB_PORT,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { calendarDay, type Clock } from '../clock';
+import { faultOf } from '../faults';
 import { analyseMessage, type IntakeAnalysis } from '../intake/analyse-message';
 import type { IntakePolicy } from '../intake/intake-policy';
 import { maskAddress, type Logger } from '../log';
@@ -73,7 +74,8 @@ async function handleSafely(deps: InboxDependencies, raw: Buffer): Promise<Handl
   try {
     return await handle(deps, raw, rawKey);
   } catch (error) {
-    if (isInfrastructureFailure(error)) throw error;
+    // Failures of the machinery, not of the message: the cycle stops and the message waits for the next one.
+    if (faultOf(error) !== null) throw error;
     const attempts = deps.queue.recordFailedAttempt(rawKey, (error as Error).message);
     deps.log.error('message_failed', { messageKey: rawKey, attempts, error: (error as Error).message });
     if (attempts < deps.maxAttempts) return 'failed';
@@ -113,6 +115,7 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
         answerable: analysis.answerable,
         documents: await sealDocuments(deps.vault, analysis),
       });
+      if (recorded.senderLimited) deps.log.warn('acknowledgement_withheld', { messageKey, reason: 'sender_limit', to: maskAddress(result.from), reference: recorded.reference });
       return {
         destination: 'processed',
         counter: recorded.outcome,
@@ -136,12 +139,4 @@ async function sealDocuments(vault: Vault, analysis: IntakeAnalysis) {
 
 function destinationOf(outcome: HandledOutcome): Destination {
   return outcome === 'quarantined' ? 'quarantine' : 'processed';
-}
-
-const INFRASTRUCTURE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
-
-/** Failures of the machinery, not of the message: the cycle stops and the message waits for the next one. */
-function isInfrastructureFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (INFRASTRUCTURE_CODES.test(code) || ['ENOSPC', 'EROFS', 'EACCES', 'EDQUOT'].includes(code));
 }

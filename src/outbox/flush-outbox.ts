@@ -10,6 +10,8 @@ export interface OutboxDependencies {
   compose: (message: OutboxMessage) => Promise<OutgoingMail>;
   clock: Clock;
   log: Logger;
+  /** Whether the last flush found automatic mail paused, so that a pause and its end are logged once each. */
+  breaker: { paused: boolean };
 }
 
 export interface FlushSummary {
@@ -24,7 +26,7 @@ export interface FlushSummary {
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
   const { done, failed } = await workThroughDue<OutboxMessage, OutgoingMail>(
     {
-      due: (limit) => deps.outbox.due(limit),
+      claim: () => deps.outbox.claimNext(),
       async attempt(message) {
         const mail = await deps.compose(message);
         await deps.transport.send(mail);
@@ -42,5 +44,11 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
     deps.clock,
     shouldStop,
   );
+  const paused = deps.outbox.sendingPaused();
+  if (paused !== deps.breaker.paused) {
+    if (paused) deps.log.warn('automatic_mail_paused', { advice: 'ACK_LIMIT_PER_HOUR automatic mails went out within the last hour: the rest wait until the hour has room (staff-written mail still goes out)' });
+    else deps.log.info('automatic_mail_resumed', {});
+    deps.breaker.paused = paused;
+  }
   return { sent: done, sendFailed: failed };
 }

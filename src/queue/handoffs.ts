@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
 import type { EventLog } from './event-log';
+import { LeasedRows, UNCLAIMED } from './leases';
 import type { RequestQueue } from './request-queue';
 
 /** What the account system is told about an approved request (the webhook body, and an export row). */
@@ -40,12 +41,16 @@ interface HandoffRow {
 
 /** All SQL about hand-offs of approved requests to the account system: an outbox of its own. */
 export class HandoffStore {
+  private readonly leases: LeasedRows;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly events: EventLog,
     private readonly queue: RequestQueue,
-  ) {}
+  ) {
+    this.leases = new LeasedRows(db, clock, 'account_handoffs', 'delivered_at');
+  }
 
   /** Joins the caller's transaction: an approval and its hand-off commit together or not at all. */
   create(requestId: number, approved: ApprovedRequest): void {
@@ -54,20 +59,27 @@ export class HandoffStore {
       .run(requestId, JSON.stringify(approved), this.now(), this.now());
   }
 
-  /** Hand-offs due now, oldest first. */
-  due(limit: number): DueHandoff[] {
-    return this.db
-      .prepare(
-        `SELECT account_handoffs.id, requests.reference, account_handoffs.body, account_handoffs.attempts
-         FROM account_handoffs JOIN requests ON requests.id = account_handoffs.request_id
-         WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, account_handoffs.id LIMIT ?`,
-      )
-      .all(this.now(), limit) as DueHandoff[];
+  /** The oldest due hand-off nobody else is posting, leased to this process, or null. */
+  claimNext(): DueHandoff | null {
+    return this.leases.claim(
+      (now) =>
+        this.db
+          .prepare(
+            `SELECT account_handoffs.id, requests.reference, account_handoffs.body, account_handoffs.attempts
+             FROM account_handoffs JOIN requests ON requests.id = account_handoffs.request_id
+             WHERE delivered_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED} ORDER BY next_attempt_at, account_handoffs.id LIMIT 1`,
+          )
+          .get({ now }) as DueHandoff | undefined,
+    );
   }
 
+  /** Recorded once, by the first to finish, should a lease have run out under a hung post. */
   markDelivered(handoff: DueHandoff): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE account_handoffs SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), handoff.id);
+      const { changes } = this.db
+        .prepare('UPDATE account_handoffs SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND delivered_at IS NULL')
+        .run(this.now(), handoff.id);
+      if (changes === 0) return;
       const { request_id } = this.db.prepare('SELECT request_id FROM account_handoffs WHERE id = ?').get(handoff.id) as { request_id: number };
       this.events.append({ requestId: request_id }, 'system', 'account_handoff_delivered', { attempts: handoff.attempts + 1 });
       // The account system answered 2xx: it has closed the account, and only now is the customer told so.
@@ -77,8 +89,8 @@ export class HandoffStore {
 
   markFailed(handoff: DueHandoff, error: string, retryAt: Date): void {
     this.db
-      .prepare('UPDATE account_handoffs SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(error.slice(0, 500), retryAt.toISOString(), handoff.id);
+      .prepare('UPDATE account_handoffs SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL')
+      .run(error.slice(0, 500), retryAt.toISOString(), handoff.id, this.leases.holder);
   }
 
   /** Null when the request was never handed off (not approved, or approved without a webhook). */

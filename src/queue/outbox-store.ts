@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Language } from '../intake/intake-result';
 import type { Db } from './database';
 import type { EventLog, LogOwner } from './event-log';
+import { LeasedRows, UNCLAIMED } from './leases';
 import type { CancellationRequest } from './request-queue';
 
 /** What the outbox needs to render a mail about a request later, frozen at the moment it was queued. */
@@ -33,6 +34,21 @@ export type MailPurpose =
   | 'decision-rejected'
   | 'decision-info-requested'
   | 'triage-reply';
+
+/** Mail nobody wrote: a reply to a reply to an auto-responder must not go on for ever. */
+export const AUTOMATIC_PURPOSES: readonly MailPurpose[] = ['acknowledgement', 'reply-received'];
+const AUTOMATIC_SQL = AUTOMATIC_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
+
+/** Storm limits on automatic mail; staff-written mail is never held back by them. */
+export interface AutomaticMailLimits {
+  /** At most this many automatic mails to one address in 24 hours; beyond it none is queued. */
+  perSender: number;
+  /** At most this many automatic mails sent in any hour, all addresses together; beyond it they wait. */
+  perHour: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 /** What the customer received, kept in the request's conversation once the server accepted it. */
 export interface SentCopy {
@@ -66,20 +82,32 @@ interface OutboxRow {
 
 /** All SQL about outgoing mail: queued in the transaction of the change it announces, sent later. */
 export class OutboxStore {
+  private readonly leases: LeasedRows;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     /** The domain of our deterministic Message-IDs (that of MAIL_FROM). */
     private readonly messageIdDomain: string,
     private readonly events: EventLog,
-  ) {}
+    private readonly limits: AutomaticMailLimits,
+  ) {
+    this.leases = new LeasedRows(db, clock, 'outbox', 'sent_at');
+  }
 
   /**
    * Joins the caller's transaction: the mail is queued exactly when the change it announces commits.
-   * `tag` names the conversation in the Message-ID (a request's reference). Returns the Message-ID.
+   * `tag` names the conversation in the Message-ID (a request's reference). Returns the Message-ID,
+   * or null when the mail is automatic and its recipient has had ACK_LIMIT_PER_SENDER of those in
+   * 24 hours: an auto-responder answering each of our mails with a new one ends there, recorded on
+   * the owner so that staff see why nothing went out.
    */
-  enqueue(owner: LogOwner, tag: string, mail: { purpose: MailPurpose; recipient: string; inReplyTo: string | null; references: string[]; payload: OutboxPayload }): string {
+  enqueue(owner: LogOwner, tag: string, mail: { purpose: MailPurpose; recipient: string; inReplyTo: string | null; references: string[]; payload: OutboxPayload }): string | null {
     const [column, id] = 'requestId' in owner ? (['request_id', owner.requestId] as const) : (['triage_id', owner.triageId] as const);
+    if (AUTOMATIC_PURPOSES.includes(mail.purpose) && this.automaticMailsTo(mail.recipient) >= this.limits.perSender) {
+      this.events.append(owner, 'system', 'acknowledgement_withheld', { reason: 'sender_limit', purpose: mail.purpose, limit: this.limits.perSender, hours: 24 });
+      return null;
+    }
     const sequence = this.db.prepare(`SELECT count(*) + 1 FROM outbox WHERE ${column} = ?`).pluck().get(id) as number;
     // Deterministic, so a resend after a crash carries the same Message-ID and threads as one mail.
     const messageId = `<${mail.purpose}.${tag}.${sequence}@${this.messageIdDomain}>`;
@@ -93,26 +121,55 @@ export class OutboxStore {
     return messageId;
   }
 
-  /** Mails due for sending, oldest first. */
+  /** Mails due for sending, oldest first, whoever may be sending them. */
   due(limit: number): OutboxMessage[] {
     const rows = this.db
       .prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?')
       .all(this.now(), limit) as OutboxRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      purpose: row.purpose,
-      messageId: row.message_id,
-      recipient: row.recipient,
-      inReplyTo: row.in_reply_to,
-      references: JSON.parse(row.thread_references) as string[],
-      payload: JSON.parse(row.payload) as OutboxPayload,
-      attempts: row.attempts,
-    }));
+    return rows.map(toMessage);
   }
 
+  /**
+   * The oldest due mail nobody else is sending, leased to this process, or null. Automatic mail
+   * waits while the hour's ACK_LIMIT_PER_HOUR is spent; staff-written mail goes out regardless.
+   */
+  claimNext(): OutboxMessage | null {
+    const row = this.leases.claim((now) =>
+      this.db
+        .prepare(
+          `SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED}
+             AND (@automaticAllowed = 1 OR purpose NOT IN (${AUTOMATIC_SQL}))
+           ORDER BY next_attempt_at, id LIMIT 1`,
+        )
+        .get({ now, automaticAllowed: this.sendingPaused() ? 0 : 1 }) as OutboxRow | undefined,
+    );
+    return row ? toMessage(row) : null;
+  }
+
+  /** Whether automatic mail waits because ACK_LIMIT_PER_HOUR of it went out (or is going out) within the last hour. */
+  sendingPaused(): boolean {
+    const now = this.clock.now();
+    const count = this.db
+      .prepare(
+        // Two counts rather than one OR, so that each is read from an index (outbox_by_sent, outbox_due).
+        `SELECT (SELECT count(*) FROM outbox WHERE sent_at > @since AND purpose IN (${AUTOMATIC_SQL}))
+              + (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND claimed_until > @now AND purpose IN (${AUTOMATIC_SQL}))`,
+      )
+      .pluck()
+      .get({ since: new Date(now.getTime() - HOUR_MS).toISOString(), now: now.toISOString() }) as number;
+    return count >= this.limits.perHour;
+  }
+
+  /**
+   * A mail another process also sent (its lease ran out under a hung send) is recorded once: the
+   * first to finish records it.
+   */
   markSent(message: OutboxMessage, copy: SentCopy): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(this.now(), message.id);
+      const { changes } = this.db
+        .prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ? AND sent_at IS NULL')
+        .run(this.now(), message.id);
+      if (changes === 0) return;
       const row = this.db.prepare('SELECT request_id, triage_id FROM outbox WHERE id = ?').get(message.id) as { request_id: number | null; triage_id: number | null };
       const owner: LogOwner = row.request_id !== null ? { requestId: row.request_id } : { triageId: row.triage_id! };
       this.events.append(owner, 'system', 'mail_sent', { purpose: message.purpose, messageId: message.messageId });
@@ -129,8 +186,8 @@ export class OutboxStore {
 
   markFailed(message: OutboxMessage, error: string, retryAt: Date): void {
     this.db
-      .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(error.slice(0, 500), retryAt.toISOString(), message.id);
+      .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL')
+      .run(error.slice(0, 500), retryAt.toISOString(), message.id, this.leases.holder);
   }
 
   /** Our Message-IDs in a request's conversation, oldest first, so that a new mail lands in the same thread. */
@@ -147,7 +204,27 @@ export class OutboxStore {
     return this.db.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NULL').pluck().get() as number;
   }
 
+  private automaticMailsTo(recipient: string): number {
+    return this.db
+      .prepare(`SELECT count(*) FROM outbox WHERE recipient = ? AND purpose IN (${AUTOMATIC_SQL}) AND created_at > ?`)
+      .pluck()
+      .get(recipient, new Date(this.clock.now().getTime() - DAY_MS).toISOString()) as number;
+  }
+
   private now(): string {
     return this.clock.now().toISOString();
   }
+}
+
+function toMessage(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    messageId: row.message_id,
+    recipient: row.recipient,
+    inReplyTo: row.in_reply_to,
+    references: JSON.parse(row.thread_references) as string[],
+    payload: JSON.parse(row.payload) as OutboxPayload,
+    attempts: row.attempts,
+  };
 }

@@ -89,6 +89,8 @@ export interface RecordedMail {
   reference: string | null;
   triageId: number | null;
   acknowledged: boolean;
+  /** The pipeline would have answered, but the sender has had ACK_LIMIT_PER_SENDER automatic mails within 24 hours. */
+  senderLimited: boolean;
 }
 
 export interface RequestFilter {
@@ -215,18 +217,19 @@ export class RequestQueue {
       const { result } = incoming;
       const existing = result.disposition === 'queue' ? this.threadTarget(result.reference, incoming.repliesTo, result.from!) : null;
       if (existing === null && (result.disposition !== 'queue' || !incoming.standsAlone)) {
-        return { outcome: 'triaged', reference: null, triageId: this.triage.record(incoming), acknowledged: false };
+        return { outcome: 'triaged', reference: null, triageId: this.triage.record(incoming), acknowledged: false, senderLimited: false };
       }
       const request = existing ? this.addReply(existing, incoming) : this.openRequest(this.asNewRequest(incoming), 'intake', {});
       this.db
         .prepare('INSERT INTO handled_messages (message_key, handled_at, outcome, kind, reason, request_id) VALUES (?, ?, ?, ?, ?, ?)')
         .run(incoming.messageKey, this.now(), existing ? 'threaded' : 'queued', result.kind, result.problems.join(',') || 'complete', request.id);
+      let acknowledged = 'acknowledged' in request && request.acknowledged;
       if (existing && result.acknowledge) {
         // A new receipt only when what it records changed; otherwise a short note that the message was added.
         const purpose = existing && 'factsChanged' in request && request.factsChanged ? 'acknowledgement' : 'reply-received';
-        this.enqueueMail(request.id, purpose, result.messageId, [...this.threadOf(request.id), ...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])], null);
+        acknowledged = this.enqueueMail(request.id, purpose, result.messageId, [...this.threadOf(request.id), ...incoming.repliesTo, ...(result.messageId ? [result.messageId] : [])], null);
       }
-      return { outcome: existing ? 'threaded' : 'queued', reference: request.reference, triageId: null, acknowledged: result.acknowledge };
+      return { outcome: existing ? 'threaded' : 'queued', reference: request.reference, triageId: null, acknowledged, senderLimited: result.acknowledge && !acknowledged };
     })();
   }
 
@@ -234,7 +237,7 @@ export class RequestQueue {
    * Joins the caller's transaction: the request, its first message and documents, its first
    * event, and its acknowledgement (or the reason none goes out).
    */
-  openRequest(request: NewRequest, actor: string, receivedDetail: Record<string, unknown>): { id: number; reference: string } {
+  openRequest(request: NewRequest, actor: string, receivedDetail: Record<string, unknown>): { id: number; reference: string; acknowledged: boolean } {
     const now = this.now();
     const problems = requestProblems(request.fields, request.documents, request.registrationDateAmbiguous);
     const insert = this.db.prepare(
@@ -271,13 +274,13 @@ export class RequestQueue {
       this.markChecksStale(id);
       this.events.append({ requestId: id }, actor, 'received', { messageId: request.messageId, problems, ...receivedDetail });
       if (request.acknowledge) {
-        this.enqueueMail(id, 'acknowledgement', request.messageId, [...request.repliesTo, ...(request.messageId ? [request.messageId] : [])], null);
-      } else {
-        this.events.append({ requestId: id }, 'system', 'acknowledgement_withheld', {
-          reason: request.senderAuthentication === 'fail' ? 'sender_authentication_failed' : 'sender_not_answerable',
-        });
+        const acknowledged = this.enqueueMail(id, 'acknowledgement', request.messageId, [...request.repliesTo, ...(request.messageId ? [request.messageId] : [])], null);
+        return { id, reference, acknowledged };
       }
-      return { id, reference };
+      this.events.append({ requestId: id }, 'system', 'acknowledgement_withheld', {
+        reason: request.senderAuthentication === 'fail' ? 'sender_authentication_failed' : 'sender_not_answerable',
+      });
+      return { id, reference, acknowledged: false };
     }
   }
 
@@ -330,16 +333,20 @@ export class RequestQueue {
     return previous?.generation ?? null;
   }
 
-  /** Joins the caller's transaction: the mail is queued exactly when the change it announces commits. */
-  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null, by?: string): void {
+  /**
+   * Joins the caller's transaction: the mail is queued exactly when the change it announces commits.
+   * False when it is automatic and its recipient's limit is reached (recorded on the request).
+   */
+  enqueueMail(requestId: number, purpose: MailPurpose, inReplyTo: string | null, references: string[], note: string | null, by?: string): boolean {
     const { events: _events, version: _version, ...snapshot } = this.toRequest(this.db.prepare('SELECT * FROM requests WHERE id = ?').get(requestId) as RequestRow);
-    this.outbox.enqueue({ requestId }, snapshot.reference, {
+    const messageId = this.outbox.enqueue({ requestId }, snapshot.reference, {
       purpose,
       recipient: snapshot.email,
       inReplyTo,
       references,
       payload: { request: snapshot, note, queuedAt: this.now(), ...(by ? { by } : {}) },
     });
+    return messageId !== null;
   }
 
   /**

@@ -31,7 +31,7 @@ export function deliverHandoffs(
   const { handoffs, webhook, log } = deps;
   return workThroughDue<DueHandoff>(
     {
-      due: (limit) => handoffs.due(limit),
+      claim: () => handoffs.claimNext(),
       attempt: (handoff) => post(webhook, handoff.body),
       succeeded(handoff) {
         handoffs.markDelivered(handoff);

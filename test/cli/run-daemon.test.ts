@@ -1,36 +1,10 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../support/cli';
+import { startDaemon, until } from '../support/daemon';
 import { FIXTURES, fixtureNames, loadFixture } from '../support/fixtures';
 
 jest.setTimeout(90_000);
-
-/** `npm start` is `node dist/cli.js run`: the daemon on the embedded default, its logs on stderr. */
-function startDaemon(dataDir: string) {
-  const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
-    env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', DATA_DIR: dataDir, WEB_PORT: '0', POLL_SCHEDULE: '*/2 * * * * *', MAIL_FROM: 'support@example.test', TRUSTED_AUTHSERV_ID: 'mx.example.test' },
-  });
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  daemon.stderr.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const complete = buffered.split('\n');
-    buffered = complete.pop()!;
-    lines.push(...complete.map((line) => JSON.parse(line) as Record<string, unknown>));
-  });
-  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
-  return { daemon, lines, exited };
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 it('runs an intake cycle at start and on its schedule, logs one line per message, and exits cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-daemon-'));
@@ -38,7 +12,8 @@ it('runs an intake cycle at start and on its schedule, logs one line per message
   mkdirSync(inbox);
   copyFileSync(join(FIXTURES, 'en-iphone-heic-prose.eml'), join(inbox, 'first.eml'));
   const outgoing = () => readdirSync(join(dataDir, 'outgoing')).filter((name) => name.endsWith('.eml'));
-  const { daemon, lines, exited } = startDaemon(dataDir);
+  const daemon = startDaemon(dataDir);
+  const { lines, exited } = daemon;
 
   await until(() => lines.some((line) => line.event === 'mail_sent'), 20_000);
   copyFileSync(join(FIXTURES, 'en-outlook-windows-table.eml'), join(inbox, 'second.eml'));
@@ -61,7 +36,9 @@ it('handles every fixture on the embedded default as the pipeline promises, and 
   const names = fixtureNames();
   for (const name of names) copyFileSync(join(FIXTURES, `${name}.eml`), join(inbox, `${name}.eml`));
   const expected = names.map((name) => loadFixture(name).expected);
-  const { daemon, lines, exited } = startDaemon(dataDir);
+  // More acknowledgements at once than the default hourly breaker (ACK_LIMIT_PER_HOUR) lets through.
+  const daemon = startDaemon(dataDir, { ACK_LIMIT_PER_HOUR: '1000' });
+  const { lines, exited } = daemon;
 
   await until(() => lines.filter((line) => line.event === 'intake_finished').length >= 2, 40_000);
   daemon.kill('SIGTERM');

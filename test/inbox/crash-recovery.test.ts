@@ -72,8 +72,9 @@ it('loses nothing and sends no second acknowledgement outside the SMTP hand-off,
     expect(smtp.received).toHaveLength(acknowledgements.length);
     smtp.received.length = 0;
   }
-  // Only a death after the server accepted the mail and before the commit that marks it sent may send
-  // it twice: the steps of that one transaction (BEGIN, UPDATE outbox, SELECT its owner, INSERT event,
+  // A death between claiming a mail and sending it leaves a lease whose process is gone: the next
+  // poll takes it over at once, so that mail still goes out once. Only a death after the server
+  // accepted the mail and before the commit that marks it sent may send it twice: the steps of that one transaction (BEGIN, UPDATE outbox, SELECT its owner, INSERT event,
   // INSERT the copy into the conversation, COMMIT), in a row.
   expect(duplicatesAt.map((step) => step.split(' ')[1])).toEqual(['begin', 'sql', 'sql', 'sql', 'sql', 'sql']);
   const [first, last] = [duplicatesAt[0], duplicatesAt.at(-1)!].map((step) => Number(step.split(' ')[0]));

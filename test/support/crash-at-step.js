@@ -43,12 +43,19 @@ Database.prototype.prepare = function (...args) {
 const transaction = Database.prototype.transaction;
 Database.prototype.transaction = function (fn) {
   const wrapped = transaction.call(this, fn);
-  return function (...args) {
-    step('begin');
-    const result = wrapped.apply(this, args);
-    step('committed');
-    return result;
-  };
+  const counted = (run) =>
+    function (...args) {
+      step('begin');
+      const result = run.apply(this, args);
+      step('committed');
+      return result;
+    };
+  // `.immediate()` and its siblings are transactions too (the outbox claims its rows in one).
+  return Object.assign(counted(wrapped), {
+    deferred: counted(wrapped.deferred),
+    immediate: counted(wrapped.immediate),
+    exclusive: counted(wrapped.exclusive),
+  });
 };
 
 process.on('exit', () => process.stderr.write(`steps-total ${steps}\n`));

@@ -5,6 +5,7 @@ import * as webConsole from './004-console';
 import * as triageAndThreads from './005-triage-and-threads';
 import * as caseHandling from './006-case-handling';
 import * as signInThatHolds from './007-sign-in-that-holds';
+import * as outboxLeases from './008-outbox-leases';
 import * as vaultKeyFingerprint from './009-vault-key-fingerprint';
 import * as staffRoles from './010-staff-roles';
 import * as checkSummary from './013-check-summary';
@@ -19,6 +20,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 5, name: '005-triage-and-threads', sql: triageAndThreads.sql },
   { version: 6, name: '006-case-handling', sql: caseHandling.sql },
   { version: 7, name: '007-sign-in-that-holds', sql: signInThatHolds.sql },
+  { version: 8, name: '008-outbox-leases', sql: outboxLeases.sql },
   { version: 9, name: '009-vault-key-fingerprint', sql: vaultKeyFingerprint.sql },
   { version: 10, name: '010-staff-roles', sql: staffRoles.sql },
   { version: 13, name: '013-check-summary', sql: checkSummary.sql },

@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calendarDay, type Clock } from './clock';
 import type { Config } from './config';
+import { createDeskMetrics } from './health/desk-metrics';
+import { judgeHealth, type HealthReport, type IntakeCycle } from './health/health-check';
 import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
 import type { Logger } from './log';
 import { createDirectoryMailbox } from './mailbox/directory-mailbox';
@@ -15,6 +17,7 @@ import type { MailTransport } from './outbox/outgoing-mail';
 import { AccountStore } from './queue/accounts';
 import { openDatabase, type Db } from './queue/database';
 import { DecisionStore } from './queue/decisions';
+import { DeskStatsReader } from './queue/desk-stats';
 import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
 import { EventLog } from './queue/event-log';
 import { OutboxStore } from './queue/outbox-store';
@@ -58,6 +61,10 @@ export interface App {
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
+  /** For `/healthz`: whether mail is read (a recent successful intake cycle), recorded and answered. */
+  health(): HealthReport;
+  /** For `/metrics`: the Prometheus text exposition and its content type. */
+  metrics(): Promise<{ contentType: string; body: string }>;
   close(): void;
 }
 
@@ -66,6 +73,8 @@ export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
   vault?: Vault;
+  /** Whether sending is paused, for the health check; nothing pauses sending yet, so by default it never is. */
+  sendingPaused?: () => boolean;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -87,6 +96,30 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const handoffs = new HandoffStore(db, clock, events, queue);
   const decisions = new DecisionStore(db, clock, queue, events, staff, handoffs);
   const { accountWebhook } = config;
+  const metrics = createDeskMetrics();
+  const stats = new DeskStatsReader(db);
+  const sendingPaused = overrides.sendingPaused ?? (() => false);
+  let lastCycle: IntakeCycle | null = null;
+  // Every cycle, from `run` or `poll`, is timed and remembered for the health check.
+  const intakeCycle = async (shouldStop?: () => boolean) => {
+    const started = clock.now();
+    const finish = (succeeded: boolean) => {
+      const finishedAt = clock.now();
+      lastCycle = { finishedAt, succeeded };
+      metrics.intakeCycle((finishedAt.getTime() - started.getTime()) / 1000, succeeded ? 'succeeded' : 'failed');
+    };
+    try {
+      const summary = await drainInbox(
+        { mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, metrics, maxAttempts: config.maxProcessingAttempts },
+        shouldStop,
+      );
+      finish(true);
+      return summary;
+    } catch (error) {
+      finish(false);
+      throw error;
+    }
+  };
 
   return {
     config,
@@ -101,16 +134,20 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
-    drainInbox: singleFlight((shouldStop) =>
-      drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
-    ),
+    drainInbox: singleFlight(intakeCycle),
     // Two flushes at once could both send the same due mail: callers share the one in progress.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, metrics }, shouldStop)),
     // Like the outbox: two runs at once could both post the same hand-off.
     deliverHandoffs: singleFlight(async (shouldStop) =>
-      accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
+      accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(queue, outbox, vault, clock, log),
+    health: () =>
+      judgeHealth({ lastCycle, now: clock.now(), maxCycleAgeMs: config.health.maxCycleAgeMs, databaseWritable: stats.writable(), sendingPaused: sendingPaused() }),
+    async metrics() {
+      const now = clock.now();
+      return { contentType: metrics.contentType, body: await metrics.scrape(stats.read(calendarDay(now, config.timeZone)), now) };
+    },
     close() {
       transport.close();
       db.close();

@@ -1,5 +1,5 @@
-import { ImapFlow, type ImapFlowError } from 'imapflow';
-import type { Logger } from '../log';
+import { ImapFlow, type ImapFlowError, type ImapFlowOptions } from 'imapflow';
+import { scrubText, type Logger } from '../log';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
 
 export interface ImapSettings {
@@ -83,7 +83,7 @@ export function createImapMailbox(
         secure: settings.secure,
         auth: { user: settings.user, pass: settings.password },
         tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
-        logger: false,
+        logger: imapflowLog(log),
         socketTimeout: socketTimeoutMs,
         connectionTimeout: connectionTimeoutMs,
       });
@@ -113,6 +113,24 @@ export function createImapMailbox(
       return createSession(client, connection, settings, description, log);
     },
   };
+}
+
+/**
+ * imapflow's own connection log (connects, commands, server replies) at debug: it is for chasing a
+ * connection problem, not for every day. Its warnings and errors stay warnings. Server replies can
+ * quote mail, so its text is scrubbed; message contents (FETCH) it logs only at trace, never asked for.
+ */
+function imapflowLog(log: Logger): ImapFlowOptions['logger'] {
+  const connection = log.pinoFor('imapflow');
+  const relay = (level: 'debug' | 'warn') => (entry: unknown) => connection[level](scrubbed(entry), 'imapflow');
+  return { debug: relay('debug'), info: relay('debug'), warn: relay('warn'), error: relay('warn') };
+}
+
+function scrubbed(entry: unknown): Record<string, unknown> {
+  if (entry === null || typeof entry !== 'object') return { msg: scrubText(String(entry)) };
+  return Object.fromEntries(
+    Object.entries(entry).map(([key, value]) => [key, value instanceof Error ? scrubText(value.message) : typeof value === 'string' ? scrubText(value) : value]),
+  );
 }
 
 interface ConnectionWatch {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { DeskMetrics } from '../health/desk-metrics';
 import { maskAddress, type Logger } from '../log';
 import type { OutboxMessage, OutboxStore } from '../queue/outbox-store';
 import type { MailTransport, OutgoingMail } from './outgoing-mail';
@@ -10,6 +11,7 @@ export interface OutboxDependencies {
   compose: (message: OutboxMessage) => Promise<OutgoingMail>;
   clock: Clock;
   log: Logger;
+  metrics: DeskMetrics;
 }
 
 export interface FlushSummary {
@@ -32,15 +34,22 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
       },
       succeeded(message, mail) {
         deps.outbox.markSent(message, { from: mail.from.address, subject: mail.subject, text: mail.text, attachments: mail.attachments.map((attachment) => attachment.filename) });
-        deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
+        if (message.purpose === 'acknowledgement') deps.metrics.acknowledgement('sent');
+        deps.log.info('mail_sent', { ...concerning(message), messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
       },
       failed(message, error, retryAt) {
         deps.outbox.markFailed(message, error.message, retryAt);
-        deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
+        if (message.purpose === 'acknowledgement') deps.metrics.acknowledgement('failed');
+        deps.log.warn('mail_failed', { ...concerning(message), messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
     },
     deps.clock,
     shouldStop,
   );
   return { sent: done, sendFailed: failed };
+}
+
+/** What a mail is about, named the way every other log line names it. */
+function concerning(message: OutboxMessage): { reference: string } | { triageId: number } {
+  return 'request' in message.payload ? { reference: message.payload.request.reference } : { triageId: message.payload.triage.id };
 }

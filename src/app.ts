@@ -9,6 +9,7 @@ import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
 import type { Logger } from './log';
 import { createDirectoryMailbox } from './mailbox/directory-mailbox';
 import { createImapMailbox } from './mailbox/imap-mailbox';
+import { watchImapInbox, type InboxWatch } from './mailbox/imap-watch';
 import type { Mailbox } from './mailbox/mailbox';
 import { composeMail } from './outbox/compose-mail';
 import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
@@ -61,6 +62,8 @@ export interface App {
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
+  /** Calls `onNewMail` whenever the IMAP server announces new mail (IDLE); null for the folder inbox, read at each poll. */
+  watchInbox(onNewMail: () => void): InboxWatch | null;
   /** For `/healthz`: whether mail is read (a recent successful intake cycle), recorded and answered. */
   health(): HealthReport;
   /** For `/metrics`: the Prometheus text exposition and its content type. */
@@ -142,6 +145,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(queue, outbox, vault, clock, log),
+    watchInbox: (onNewMail) => (config.imap ? watchImapInbox(config.imap, log, onNewMail) : null),
     health: () =>
       judgeHealth({ lastCycle, now: clock.now(), maxCycleAgeMs: config.health.maxCycleAgeMs, databaseWritable: stats.writable(), sendingPaused: sendingPaused() }),
     async metrics() {

@@ -18,7 +18,8 @@ export async function runDaemon(app: App, log: Logger): Promise<void> {
 
   // A tick that finds its job still running is skipped; the first intake runs before any tick.
   const busy = new Set<string>();
-  const job = (name: string, work: () => Promise<unknown>) => async () => {
+  const again = new Set<string>();
+  const job = (name: string, work: () => Promise<unknown>) => async function run(): Promise<void> {
     if (stopping || busy.has(name)) return;
     busy.add(name);
     const running = work().then(
@@ -29,6 +30,7 @@ export async function runDaemon(app: App, log: Logger): Promise<void> {
     await running;
     inFlight.delete(running);
     busy.delete(name);
+    if (again.delete(name)) void run();
   };
 
   const intake = job('intake', async () => {
@@ -55,13 +57,15 @@ export async function runDaemon(app: App, log: Logger): Promise<void> {
     });
   }
   void intake();
+  // IDLE's news of mail during a cycle may postdate that cycle's look at the inbox: one more cycle follows it.
+  const watch = app.watchInbox(() => (busy.has('intake') ? again.add('intake') : void intake()));
 
   return new Promise((resolve) => {
     const stop = async (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       log.info('daemon_stopping', { signal, jobsInFlight: inFlight.size });
-      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all([watch?.stop(), ...tasks.map((task) => task.destroy())]);
       await Promise.all(inFlight);
       await web.close();
       app.close();

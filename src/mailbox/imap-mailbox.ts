@@ -71,22 +71,12 @@ export function createImapMailbox(
     throw new Error(`mailbox, processedMailbox and quarantineMailbox must differ (got ${folders.join(', ')})`);
   }
   const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
-  const scheme = settings.secure ? 'imaps' : 'imap';
-  const description = `${scheme}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
+  const description = describeMailbox(settings);
 
   return {
     description,
     async open(): Promise<MailboxSession> {
-      const client = new ImapFlow({
-        host: settings.host,
-        port: settings.port,
-        secure: settings.secure,
-        auth: { user: settings.user, pass: settings.password },
-        tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
-        logger: imapflowLog(log),
-        socketTimeout: socketTimeoutMs,
-        connectionTimeout: connectionTimeoutMs,
-      });
+      const client = newImapClient(settings, log, { socketTimeoutMs, connectionTimeoutMs });
       const connection = watchConnection(client, description, log);
       let step = 'connecting';
       try {
@@ -113,6 +103,26 @@ export function createImapMailbox(
       return createSession(client, connection, settings, description, log);
     },
   };
+}
+
+/** How logs and errors name the inbox: the password never, the user's address percent-encoded. */
+export function describeMailbox(settings: ImapSettings): string {
+  return `${settings.secure ? 'imaps' : 'imap'}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
+}
+
+/** A client for the configured server, not yet connected, logging through `log`. */
+export function newImapClient(settings: ImapSettings, log: Logger, timeouts: Partial<ImapTimeouts> = {}): ImapFlow {
+  const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  return new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: { user: settings.user, pass: settings.password },
+    tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
+    logger: imapflowLog(log),
+    socketTimeout: socketTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+  });
 }
 
 /**
@@ -311,7 +321,7 @@ function parseKey(key: string): { uidValidity: bigint; uid: number } {
 }
 
 /** imapflow's own message is often just "Command failed"; the server's answer says why. */
-function describeImapError(error: unknown): string {
+export function describeImapError(error: unknown): string {
   const { message, command, responseText } = error as ImapFlowError;
   const what = command ? `${command}: ${message}` : message;
   return responseText ? `${what} (${responseText})` : what;

@@ -38,10 +38,9 @@ RUN mkdir -p /app/data && chown cancel-desk:cancel-desk /app/data
 VOLUME ["/app/data"]
 USER cancel-desk
 EXPOSE 8080
-# The console answering means the daemon is up. TODO(issue 11, item 4): check /healthz once it
-# exists; it also knows whether intake succeeded recently and sending is not paused.
+# /healthz: intake succeeded recently, the database takes writes and sending is not paused.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WEB_PORT || 8080) + '/login').then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WEB_PORT || 8080) + '/healthz').then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM: the message in hand is finished, then the daemon exits (src/daemon.ts).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/cli.js", "run"]

@@ -2,10 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calendarDay, type Clock } from './clock';
 import type { Config } from './config';
+import { createDeskMetrics } from './health/desk-metrics';
+import { judgeHealth, type HealthReport, type IntakeCycle } from './health/health-check';
 import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
 import type { Logger } from './log';
 import { createDirectoryMailbox } from './mailbox/directory-mailbox';
 import { createImapMailbox } from './mailbox/imap-mailbox';
+import { watchImapInbox, type InboxWatch } from './mailbox/imap-watch';
 import type { Mailbox } from './mailbox/mailbox';
 import { composeMail } from './outbox/compose-mail';
 import { compositionSettings } from './outbox/composition-settings';
@@ -16,6 +19,7 @@ import { AccountStore } from './queue/accounts';
 import { DaemonLock } from './queue/daemon-lock';
 import { openDatabase, type Db } from './queue/database';
 import { DecisionStore } from './queue/decisions';
+import { DeskStatsReader } from './queue/desk-stats';
 import { HandoffStore, type ApprovedRequest } from './queue/handoffs';
 import { EventLog } from './queue/event-log';
 import { OutboxStore } from './queue/outbox-store';
@@ -74,6 +78,12 @@ export interface App {
   housekeeping(): Promise<void>;
   /** A consistent copy of the database and the vault into `target` (src/queue/backup.ts); the key only when asked. */
   backup(target: string, options: { includeKey: boolean }): Promise<BackupOutcome>;
+  /** Calls `onNewMail` whenever the IMAP server announces new mail (IDLE); null for the folder inbox, read at each poll. */
+  watchInbox(onNewMail: () => void): InboxWatch | null;
+  /** For `/healthz`: whether mail is read (a recent successful intake cycle), recorded and answered. */
+  health(): HealthReport;
+  /** For `/metrics`: the Prometheus text exposition and its content type. */
+  metrics(): Promise<{ contentType: string; body: string }>;
   close(): void;
 }
 
@@ -86,6 +96,8 @@ export interface AppOverrides {
   keyFileSystem?: KeyFileSystem;
   /** Tests that create staff hash at a low cost; production always uses PRODUCTION_COST (no setting changes it). */
   passwordCost?: PasswordCost;
+  /** Whether sending is paused, for a health check under test; by default the outbox's own breaker says. */
+  sendingPaused?: () => boolean;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -115,6 +127,30 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const decisions = new DecisionStore(db, clock, queue, events, staff, handoffs);
   const { accountWebhook } = config;
   const breaker = { paused: false };
+  const metrics = createDeskMetrics();
+  const stats = new DeskStatsReader(db);
+  const sendingPaused = overrides.sendingPaused ?? (() => outbox.sendingPaused());
+  let lastCycle: IntakeCycle | null = null;
+  // Every cycle, from `run` or `poll`, is timed and remembered for the health check.
+  const intakeCycle = async (shouldStop?: () => boolean) => {
+    const started = clock.now();
+    const finish = (succeeded: boolean) => {
+      const finishedAt = clock.now();
+      lastCycle = { finishedAt, succeeded };
+      metrics.intakeCycle((finishedAt.getTime() - started.getTime()) / 1000, succeeded ? 'succeeded' : 'failed');
+    };
+    try {
+      const summary = await drainInbox(
+        { mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, metrics, maxAttempts: config.maxProcessingAttempts },
+        shouldStop,
+      );
+      finish(true);
+      return summary;
+    } catch (error) {
+      finish(false);
+      throw error;
+    }
+  };
 
   return {
     config,
@@ -133,17 +169,22 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     handoffOf: (reference) => handoffs.of(reference),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
-    drainInbox: singleFlight((shouldStop) =>
-      drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
-    ),
+    drainInbox: singleFlight(intakeCycle),
     // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, breaker }, shouldStop)),
-    sendingPaused: () => outbox.sendingPaused(),
+    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, breaker, metrics }, shouldStop)),
+    sendingPaused,
     deliverHandoffs: singleFlight(async (shouldStop) =>
-      accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
+      accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(vaultRecord, outbox, vault, clock, log),
     backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
+    watchInbox: (onNewMail) => (config.imap ? watchImapInbox(config.imap, log, onNewMail) : null),
+    health: () =>
+      judgeHealth({ lastCycle, now: clock.now(), maxCycleAgeMs: config.health.maxCycleAgeMs, databaseWritable: stats.writable(), sendingPaused: sendingPaused() }),
+    async metrics() {
+      const now = clock.now();
+      return { contentType: metrics.contentType, body: await metrics.scrape(stats.read(calendarDay(now, config.timeZone)), now) };
+    },
     close() {
       transport.close();
       db.close();

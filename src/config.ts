@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readSettings, type SettingsSource } from './env-file';
 import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from './review/working-days';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
+import { LOG_LEVELS, type LogLevel } from './log';
 import type { ImapSettings } from './mailbox/imap-mailbox';
 import type { SmtpSettings } from './outbox/nodemailer-transports';
 import type { AutomaticMailLimits } from './queue/outbox-store';
@@ -112,6 +113,8 @@ const settingsShape = {
   WEB_SIGNIN_LOCK_MINUTES: whole(15),
   WEB_SIGNIN_ADDRESS_MAX_FAILURES: whole(20),
   WEB_SIGNIN_NAME_MAX_FAILURES: whole(20),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  HEALTH_MAX_CYCLE_AGE_SECONDS: whole(300),
 };
 
 // `when`: the rules across settings are checked even when another setting is invalid, so that one
@@ -162,6 +165,9 @@ export interface Config {
   organisation: Organisation;
   /** The reply promise: each request is due this many working days after the day it came in. */
   review: { workingDays: number; calendar: HolidayCalendar };
+  logLevel: LogLevel;
+  /** `/healthz` fails once the last successful intake cycle is older than this. */
+  health: { maxCycleAgeMs: number };
 }
 
 /** The web console (`cancel-desk serve`, also started by `cancel-desk run`). */
@@ -274,6 +280,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
     schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE },
     maxProcessingAttempts: env.MAX_PROCESSING_ATTEMPTS,
     automaticMail: { perSender: env.ACK_LIMIT_PER_SENDER, perHour: env.ACK_LIMIT_PER_HOUR },
+    logLevel: env.LOG_LEVEL,
+    health: { maxCycleAgeMs: env.HEALTH_MAX_CYCLE_AGE_SECONDS * 1000 },
     web: {
       host: env.WEB_HOST,
       port: env.WEB_PORT,

@@ -43,7 +43,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
       void (async () => {
         log.info('daemon_stopping', { ...why, jobsInFlight: inFlight.size });
         clearInterval(heartbeat);
-        await Promise.all(tasks.map((task) => task.destroy()));
+        await Promise.all([watch?.stop(), ...tasks.map((task) => task.destroy())]);
         await Promise.all(inFlight);
         await web.close();
         try {
@@ -72,7 +72,8 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
 
   // A tick that finds its job still running is skipped; the first intake runs before any tick.
   const busy = new Set<string>();
-  const job = (name: string, work: () => Promise<unknown>) => async () => {
+  const again = new Set<string>();
+  const job = (name: string, work: () => Promise<unknown>) => async function run(): Promise<void> {
     if (stopping || busy.has(name)) return;
     busy.add(name);
     const running = work().then(
@@ -83,6 +84,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     await running;
     inFlight.delete(running);
     busy.delete(name);
+    if (again.delete(name)) void run();
   };
 
   const intake = job('intake', async () => {
@@ -121,6 +123,8 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     });
   }
   void intake();
+  // IDLE's news of mail during a cycle may postdate that cycle's look at the inbox: one more cycle follows it.
+  const watch = app.watchInbox(() => (busy.has('intake') ? again.add('intake') : void intake()));
 
   process.once('SIGTERM', (signal) => stop({ signal }));
   process.once('SIGINT', (signal) => stop({ signal }));

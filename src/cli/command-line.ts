@@ -60,7 +60,7 @@ export async function withApp(
   if (!options.create && !existsSync(databasePath(config))) {
     return refuse(`no database at ${databasePath(config)}: run \`cancel-desk run\` or \`poll\` first`);
   }
-  const log = createLogger((line) => process.stderr.write(line), systemClock);
+  const log = createLogger((line) => process.stderr.write(line), systemClock, config.logLevel);
   let app: App;
   try {
     app = await createApp(config, systemClock, log);

@@ -1,8 +1,9 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createContext, type ConsoleContext, type ConsoleDependencies } from './console-context';
+import { healthRoutes, MONITORING_PATHS } from './health-routes';
 import { requestRoutes } from './request-routes';
 import { triageRoutes } from './triage-routes';
 import { signInRoutes } from './sign-in-routes';
@@ -29,7 +30,14 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   const views = loadViews(deps.templatesDir);
   const context = createContext(deps, views);
   const app = Fastify({
-    logger: false,
+    // Fastify's request log through the same lines: the path without its query (a `next` or a token
+    // never reaches the log), the client address, the status; never headers, so never a cookie.
+    loggerInstance: deps.log.pinoFor('http', {
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, path: request.url.split('?')[0], remoteAddress: request.ip }),
+        res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
+      },
+    }) as FastifyBaseLogger,
     // Only the listed proxies' hop is believed: the client is the right-most X-Forwarded-For address not itself a trusted proxy.
     trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
     bodyLimit: 64 * 1024,
@@ -101,6 +109,7 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
     return reply.type(type).header('cache-control', 'no-cache').send(body);
   });
 
+  healthRoutes(app, context);
   signInRoutes(app, context);
   requestRoutes(app, context);
   triageRoutes(app, context);
@@ -130,7 +139,7 @@ const MAY_CHANGE_PASSWORD = ['/password', '/logout'];
 
 function isPublic(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0];
-  return path === '/login' || path.startsWith('/static/');
+  return path === '/login' || path.startsWith('/static/') || MONITORING_PATHS.has(path);
 }
 
 /** Finds the signed-in staff member from the session cookie, if the session is live and the account still enabled. */

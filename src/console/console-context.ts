@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock';
+import type { HealthReport } from '../health/health-check';
 import type { Logger } from '../log';
 import type { ConsoleSessions } from '../queue/sessions';
 import type { SignInAttempts } from '../queue/sign-in-attempts';
@@ -41,6 +42,9 @@ export interface ConsoleDependencies {
   trustedProxies?: string[];
   /** The origin staff open the console at, when a proxy in front does not pass the Host they used; else taken from Host. */
   publicOrigin?: string | null;
+  /** `/healthz` and `/metrics`, served without sign-in. */
+  health: () => HealthReport;
+  metrics: () => Promise<{ contentType: string; body: string }>;
   /** Rows per queue page (50). */
   pageSize?: number;
 }

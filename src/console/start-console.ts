@@ -47,6 +47,8 @@ export async function startConsole(app: App, clock: Clock, log: Logger): Promise
     sessionMs: web.sessionMs,
     trustedProxies: web.trustedProxies,
     publicOrigin: web.publicOrigin,
+    health: () => app.health(),
+    metrics: () => app.metrics(),
   });
   await server.listen({ host: web.host, port: web.port });
   // The address actually bound, not a guess: Fastify's own answer for 0.0.0.0 is one loopback URL.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { calendarDay, type Clock } from '../clock';
 import { faultOf } from '../faults';
 import { analyseMessage, type IntakeAnalysis } from '../intake/analyse-message';
+import type { DeskMetrics } from '../health/desk-metrics';
 import type { IntakePolicy } from '../intake/intake-policy';
 import { maskAddress, type Logger } from '../log';
 import type { Destination, Mailbox } from '../mailbox/mailbox';
@@ -16,6 +17,7 @@ export interface InboxDependencies {
   clock: Clock;
   timeZone: string;
   log: Logger;
+  metrics: DeskMetrics;
   /** After this many failed attempts a message is quarantined so it cannot block the ones behind it. */
   maxAttempts: number;
 }
@@ -55,6 +57,7 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
       }
       await session.settle(message, outcome.destination);
       summary[outcome.counter]++;
+      if (outcome.counter !== 'alreadyHandled') deps.metrics.mailHandled(outcome.counter);
       deps.log.info('message_handled', { ...outcome.logFields, mailboxKey: message.key, destination: outcome.destination });
     }
   } finally {
@@ -90,10 +93,10 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
   const messageKey = analysis?.result.messageId ? `message-id:${analysis.result.messageId}` : rawKey;
   const handledBefore = earlier ?? deps.queue.handledOutcome(messageKey);
   if (handledBefore !== null || analysis === null) {
-    return { destination: destinationOf(handledBefore ?? 'ignored'), counter: 'alreadyHandled', logFields: { messageKey, outcome: 'already_handled' } };
+    return { destination: destinationOf(handledBefore ?? 'ignored'), counter: 'alreadyHandled', logFields: { messageKey: loggedKey(messageKey), outcome: 'already_handled' } };
   }
   const { result } = analysis;
-  const logFields = { messageKey, kind: result.kind, from: maskAddress(result.from), problems: result.problems };
+  const logFields = { messageKey: loggedKey(messageKey), kind: result.kind, from: maskAddress(result.from), problems: result.problems };
   switch (result.disposition) {
     case 'quarantine':
       deps.queue.recordSettledWithoutRequest(messageKey, 'quarantined', result.kind, result.problems.join(','));
@@ -135,6 +138,14 @@ async function sealDocuments(vault: Vault, analysis: IntakeAnalysis) {
   const sealed = [];
   for (const { content, ...metadata } of analysis.documents) sealed.push({ ...metadata, vaultId: await vault.put(content) });
   return sealed;
+}
+
+/**
+ * Message-IDs often carry the sender's address (Coremail's and Open-Xchange's do): logs name a
+ * digest of the key instead, stable across the lines about one mail. Content hashes stay as they are.
+ */
+function loggedKey(messageKey: string): string {
+  return messageKey.startsWith('sha256:') ? messageKey : `message-id-sha256:${createHash('sha256').update(messageKey).digest('hex').slice(0, 16)}`;
 }
 
 function destinationOf(outcome: HandledOutcome): Destination {

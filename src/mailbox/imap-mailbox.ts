@@ -1,5 +1,5 @@
-import { ImapFlow, type ImapFlowError } from 'imapflow';
-import type { Logger } from '../log';
+import { ImapFlow, type ImapFlowError, type ImapFlowOptions } from 'imapflow';
+import { scrubText, type Logger } from '../log';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
 
 export interface ImapSettings {
@@ -71,22 +71,12 @@ export function createImapMailbox(
     throw new Error(`mailbox, processedMailbox and quarantineMailbox must differ (got ${folders.join(', ')})`);
   }
   const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
-  const scheme = settings.secure ? 'imaps' : 'imap';
-  const description = `${scheme}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
+  const description = describeMailbox(settings);
 
   return {
     description,
     async open(): Promise<MailboxSession> {
-      const client = new ImapFlow({
-        host: settings.host,
-        port: settings.port,
-        secure: settings.secure,
-        auth: { user: settings.user, pass: settings.password },
-        tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
-        logger: false,
-        socketTimeout: socketTimeoutMs,
-        connectionTimeout: connectionTimeoutMs,
-      });
+      const client = newImapClient(settings, log, { socketTimeoutMs, connectionTimeoutMs });
       const connection = watchConnection(client, description, log);
       let step = 'connecting';
       try {
@@ -113,6 +103,44 @@ export function createImapMailbox(
       return createSession(client, connection, settings, description, log);
     },
   };
+}
+
+/** How logs and errors name the inbox: the password never, the user's address percent-encoded. */
+export function describeMailbox(settings: ImapSettings): string {
+  return `${settings.secure ? 'imaps' : 'imap'}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
+}
+
+/** A client for the configured server, not yet connected, logging through `log`. */
+export function newImapClient(settings: ImapSettings, log: Logger, timeouts: Partial<ImapTimeouts> = {}): ImapFlow {
+  const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  return new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: { user: settings.user, pass: settings.password },
+    tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
+    logger: imapflowLog(log),
+    socketTimeout: socketTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+  });
+}
+
+/**
+ * imapflow's own connection log (connects, commands, server replies) at debug: it is for chasing a
+ * connection problem, not for every day. Its warnings and errors stay warnings. Server replies can
+ * quote mail, so its text is scrubbed; message contents (FETCH) it logs only at trace, never asked for.
+ */
+function imapflowLog(log: Logger): ImapFlowOptions['logger'] {
+  const connection = log.pinoFor('imapflow');
+  const relay = (level: 'debug' | 'warn') => (entry: unknown) => connection[level](scrubbed(entry), 'imapflow');
+  return { debug: relay('debug'), info: relay('debug'), warn: relay('warn'), error: relay('warn') };
+}
+
+function scrubbed(entry: unknown): Record<string, unknown> {
+  if (entry === null || typeof entry !== 'object') return { msg: scrubText(String(entry)) };
+  return Object.fromEntries(
+    Object.entries(entry).map(([key, value]) => [key, value instanceof Error ? scrubText(value.message) : typeof value === 'string' ? scrubText(value) : value]),
+  );
 }
 
 interface ConnectionWatch {
@@ -293,7 +321,7 @@ function parseKey(key: string): { uidValidity: bigint; uid: number } {
 }
 
 /** imapflow's own message is often just "Command failed"; the server's answer says why. */
-function describeImapError(error: unknown): string {
+export function describeImapError(error: unknown): string {
   const { message, command, responseText } = error as ImapFlowError;
   const what = command ? `${command}: ${message}` : message;
   return responseText ? `${what} (${responseText})` : what;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { DeskMetrics } from '../health/desk-metrics';
 import { maskAddress, type Logger } from '../log';
 import type { OutboxMessage, OutboxStore } from '../queue/outbox-store';
 import type { MailTransport, OutgoingMail } from './outgoing-mail';
@@ -12,6 +13,7 @@ export interface OutboxDependencies {
   log: Logger;
   /** Whether the last flush found automatic mail paused, so that a pause and its end are logged once each. */
   breaker: { paused: boolean };
+  metrics: DeskMetrics;
 }
 
 export interface FlushSummary {
@@ -34,11 +36,13 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
       },
       succeeded(message, mail) {
         deps.outbox.markSent(message, { from: mail.from.address, subject: mail.subject, text: mail.text, attachments: mail.attachments.map((attachment) => attachment.filename) });
-        deps.log.info('mail_sent', { messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
+        if (message.purpose === 'acknowledgement') deps.metrics.acknowledgement('sent');
+        deps.log.info('mail_sent', { ...concerning(message), messageId: message.messageId, purpose: message.purpose, to: maskAddress(message.recipient) });
       },
       failed(message, error, retryAt) {
         deps.outbox.markFailed(message, error.message, retryAt);
-        deps.log.warn('mail_failed', { messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
+        if (message.purpose === 'acknowledgement') deps.metrics.acknowledgement('failed');
+        deps.log.warn('mail_failed', { ...concerning(message), messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
     },
     deps.clock,
@@ -51,4 +55,9 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
     deps.breaker.paused = paused;
   }
   return { sent: done, sendFailed: failed };
+}
+
+/** What a mail is about, named the way every other log line names it. */
+function concerning(message: OutboxMessage): { reference: string } | { triageId: number } {
+  return 'request' in message.payload ? { reference: message.payload.request.reference } : { triageId: message.payload.triage.id };
 }

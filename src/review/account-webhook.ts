@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock';
+import type { DeskMetrics } from '../health/desk-metrics';
 import type { Logger } from '../log';
 import { workThroughDue } from '../outbox/work-through-due';
 import type { DueHandoff, HandoffStore } from '../queue/handoffs';
@@ -25,20 +26,22 @@ export function webhookSignature(body: string, secret: string): string {
 
 /** Hands every due approval to the account system; each is retried with backoff until it answers 2xx. */
 export function deliverHandoffs(
-  deps: { handoffs: HandoffStore; webhook: AccountWebhook; clock: Clock; log: Logger },
+  deps: { handoffs: HandoffStore; webhook: AccountWebhook; clock: Clock; log: Logger; metrics: DeskMetrics },
   shouldStop: () => boolean = () => false,
 ): Promise<HandoffSummary> {
-  const { handoffs, webhook, log } = deps;
+  const { handoffs, webhook, log, metrics } = deps;
   return workThroughDue<DueHandoff>(
     {
       claim: () => handoffs.claimNext(),
       attempt: (handoff) => post(webhook, handoff.body),
       succeeded(handoff) {
         handoffs.markDelivered(handoff);
+        metrics.webhookDelivery('delivered');
         log.info('account_handoff_delivered', { reference: handoff.reference, attempts: handoff.attempts + 1 });
       },
       failed(handoff, error, retryAt) {
         handoffs.markFailed(handoff, error.message, retryAt);
+        metrics.webhookDelivery('failed');
         log.warn('account_handoff_failed', { reference: handoff.reference, attempts: handoff.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
     },

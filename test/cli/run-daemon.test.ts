@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, until } from '../support/daemon';
@@ -58,4 +58,54 @@ it('handles every fixture on the embedded default as the pipeline promises, and 
   const [first, ...later] = lines.filter((line) => line.event === 'intake_finished');
   expect(first).toMatchObject({ seen: names.length, failed: 0 });
   for (const cycle of later) expect(cycle).toMatchObject({ seen: 0, sent: 0 });
+});
+
+describe('health and metrics on the console of a running daemon', () => {
+  const listeningAt = (lines: Record<string, unknown>[]) => lines.find((line) => line.event === 'console_listening')?.url as string;
+
+  it('answers /healthz with 200 and /metrics with the cycle it ran, without sign-in', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-daemon-metrics-'));
+    mkdirSync(join(dataDir, 'inbox'));
+    copyFileSync(join(FIXTURES, 'en-iphone-heic-prose.eml'), join(dataDir, 'inbox', 'first.eml'));
+    const daemon = startDaemon(dataDir);
+    const { lines, exited } = daemon;
+    try {
+      await until(() => lines.some((line) => line.event === 'intake_finished'), 20_000);
+      const url = listeningAt(lines);
+
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toContain('cancel_desk_mails_fetched_total{outcome="queued"} 1\n');
+      expect(text).toContain('cancel_desk_requests{status="pending_review"} 1\n');
+      expect(text).toContain('cancel_desk_acknowledgements_total{result="sent"} 1\n');
+      expect(text).toMatch(/^cancel_desk_intake_cycle_duration_seconds_count\{result="succeeded"\} [1-9]/m);
+      expect(lines).toContainEqual(expect.objectContaining({ component: 'http', event: 'request completed', res: { statusCode: 200 } }));
+    } finally {
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('answers /healthz with 503 and the reason while its intake cycles fail', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-daemon-unhealthy-'));
+    // A file where the inbox folder should be: every intake cycle fails to open it.
+    writeFileSync(join(dataDir, 'inbox'), 'not a folder');
+    const daemon = startDaemon(dataDir);
+    const { lines, exited } = daemon;
+    try {
+      await until(() => lines.some((line) => line.event === 'intake_failed'), 20_000);
+      const health = await fetch(`${listeningAt(lines)}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'unhealthy', reasons: ['last_intake_cycle_failed'] });
+      const text = await (await fetch(`${listeningAt(lines)}/metrics`)).text();
+      expect(text).toMatch(/^cancel_desk_intake_cycle_duration_seconds_count\{result="failed"\} [1-9]/m);
+    } finally {
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/log';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -30,7 +31,7 @@ describe('looking in DATA_DIR after a full poll and the console\'s first start',
     for (const name of WITH_IDS) harness.deliver(name);
     await harness.app.drainInbox();
     await harness.app.flushOutbox();
-    const web = await startConsole(harness.app, harness.clock, { info: () => undefined, warn: (event, fields) => harness.logs.push({ event, ...fields }), error: () => undefined });
+    const web = await startConsole(harness.app, harness.clock, createLogger((line) => harness.logs.push(JSON.parse(line) as Record<string, unknown>), harness.clock));
     await web.close();
     harness.app.close();
     paths = walk(harness.dataDir);

@@ -3,6 +3,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from '../../src/mailbox/mailbox';
 import { createImapMailbox } from '../../src/mailbox/imap-mailbox';
 import { loadConfig } from '../../src/config';
+import { systemClock } from '../../src/clock';
+import { createLogger } from '../../src/log';
 import { startApp, type Harness } from '../support/app-harness';
 import { startDovecot, type DovecotServer } from '../support/dovecot';
 import { analyseMessage } from '../../src/intake/analyse-message';
@@ -49,7 +51,7 @@ async function sentMail(): Promise<ParsedMail[]> {
 
 /** The real IMAP mailbox with one step replaced, to inject a fault exactly there. */
 function imapMailboxWith(settle: (session: MailboxSession, message: PendingMessage, destination: Destination) => Promise<void>): Mailbox {
-  const real = createImapMailbox(loadConfig(env()).imap!, { info() {}, warn() {}, error() {} });
+  const real = createImapMailbox(loadConfig(env()).imap!, createLogger(() => undefined, systemClock));
   return {
     description: real.description,
     async open() {

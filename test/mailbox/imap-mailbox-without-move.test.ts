@@ -1,4 +1,5 @@
-import type { Logger } from '../../src/log';
+import { systemClock } from '../../src/clock';
+import { createLogger } from '../../src/log';
 import { createImapMailbox, type ImapSettings, UnsafeMailboxError } from '../../src/mailbox/imap-mailbox';
 import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, type DovecotServer, startDovecot } from '../support/dovecot';
 
@@ -17,7 +18,7 @@ afterAll(async () => {
   await Promise.all([withoutEither?.stop(), uidplusOnly?.stop()]);
 });
 
-const quietLog: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quietLog = createLogger(() => undefined, systemClock);
 
 const settingsFor = (dovecot: DovecotServer): ImapSettings => ({
   host: dovecot.host,

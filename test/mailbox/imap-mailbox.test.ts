@@ -5,7 +5,8 @@ import {
   type ImapTimeouts,
   StaleMessageKeyError,
 } from '../../src/mailbox/imap-mailbox';
-import type { Logger } from '../../src/log';
+import { systemClock } from '../../src/clock';
+import { createLogger } from '../../src/log';
 import type { MailboxSession } from '../../src/mailbox/mailbox';
 import { type DovecotServer, startDovecot } from '../support/dovecot';
 
@@ -19,7 +20,7 @@ afterAll(async () => {
   await dovecot?.stop();
 });
 
-const quietLog: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quietLog = createLogger(() => undefined, systemClock);
 
 let folderCounter = 0;
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { join } from 'node:path';
 import { buildConsole } from '../../../src/console/build-console';
+import type { AppOverrides } from '../../../src/app';
 import type { IntakeResult } from '../../../src/intake/intake-result';
 import { createLogger } from '../../../src/log';
 import { startApp, type Harness } from '../../support/app-harness';
@@ -33,8 +34,10 @@ export interface ConsoleHarness {
 }
 
 /** The real app (folder inbox, real queue, vault, review service and staff directory) with the console built on it. */
-export async function startConsoleHarness(options: { env?: Record<string, string>; fixtures?: string[]; secureCookie?: boolean; pageSize?: number } = {}): Promise<ConsoleHarness> {
-  const harness = await startApp(options.env ?? {}, { passwordCost: CHEAP_PASSWORD_COST });
+export async function startConsoleHarness(
+  options: { env?: Record<string, string>; fixtures?: string[]; secureCookie?: boolean; pageSize?: number; overrides?: AppOverrides } = {},
+): Promise<ConsoleHarness> {
+  const harness = await startApp(options.env ?? {}, { passwordCost: CHEAP_PASSWORD_COST, ...options.overrides });
   const references = await deliverAll(harness, options.fixtures ?? Object.values(FIXTURE));
   await harness.app.staff.add('alice', PASSWORD);
   await harness.app.staff.add('bob', PASSWORD);
@@ -54,6 +57,8 @@ export async function startConsoleHarness(options: { env?: Record<string, string
     sessionMs: app.config.web.sessionMs,
     trustedProxies: app.config.web.trustedProxies,
     publicOrigin: app.config.web.publicOrigin,
+    health: () => app.health(),
+    metrics: () => app.metrics(),
     pageSize: options.pageSize,
   });
   await web.ready();

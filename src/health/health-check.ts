@@ -1,0 +1,28 @@
+/** The last intake cycle's end, as the health check judges it. */
+export interface IntakeCycle {
+  finishedAt: Date;
+  succeeded: boolean;
+}
+
+export type HealthReason = 'no_intake_cycle_yet' | 'last_intake_cycle_failed' | 'last_intake_cycle_too_old' | 'database_not_writable' | 'sending_paused';
+
+export type HealthReport = { status: 'ok' } | { status: 'unhealthy'; reasons: HealthReason[] };
+
+export interface HealthFacts {
+  lastCycle: IntakeCycle | null;
+  now: Date;
+  maxCycleAgeMs: number;
+  databaseWritable: boolean;
+  sendingPaused: boolean;
+}
+
+/** Healthy only when mail is being read (a recent successful cycle), can be recorded and can be answered. */
+export function judgeHealth(facts: HealthFacts): HealthReport {
+  const reasons: HealthReason[] = [];
+  if (facts.lastCycle === null) reasons.push('no_intake_cycle_yet');
+  else if (!facts.lastCycle.succeeded) reasons.push('last_intake_cycle_failed');
+  else if (facts.now.getTime() - facts.lastCycle.finishedAt.getTime() > facts.maxCycleAgeMs) reasons.push('last_intake_cycle_too_old');
+  if (!facts.databaseWritable) reasons.push('database_not_writable');
+  if (facts.sendingPaused) reasons.push('sending_paused');
+  return reasons.length === 0 ? { status: 'ok' } : { status: 'unhealthy', reasons };
+}

@@ -6,11 +6,9 @@ import type { Config } from './config';
 import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
 import type { Logger } from './log';
 import { createDirectoryMailbox } from './mailbox/directory-mailbox';
-import { createImapMailbox } from './mailbox/imap-mailbox';
 import type { Mailbox } from './mailbox/mailbox';
 import { composeMail } from './outbox/compose-mail';
 import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
-import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
 import { AccountStore } from './queue/accounts';
 import { openDatabase, type Db } from './queue/database';
@@ -32,7 +30,8 @@ import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
 import type { ReviewService } from './review/review-service';
-import { createStaffDirectory, type StaffRoster } from './review/staff-directory';
+import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
+import { receiptWorkerPool, type ReceiptRenderer } from './documents/receipt-renderer';
 import { createTriageService, type TriageService } from './triage/triage-service';
 
 export interface App {
@@ -61,11 +60,15 @@ export interface App {
   close(): void;
 }
 
-/** Adapters a test may replace, for failure injection; everything else is built from config. */
+/** Adapters a test may replace, for failure injection or speed; everything else is built from config. */
 export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
   vault?: Vault;
+  /** Receipts in this thread, where a worker pool is not worth starting (tests). */
+  receipts?: ReceiptRenderer;
+  /** Tests only, so that fixtures do not spend a second per staff member: production hashes at full cost. */
+  passwordCost?: PasswordCost;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -79,9 +82,16 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const triage = new TriageStore(db, clock, events);
   const queue = new RequestQueue(db, clock, outbox, events, triage, (receivedAt) => dueDay(calendarDay(receivedAt, config.timeZone), config.review.workingDays, config.review.calendar));
   const vault = overrides.vault ?? createFileVault(join(config.dataDir, 'vault'), vaultKey);
-  const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
-  const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
-  const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone, workingDays: config.review.workingDays };
+  // The IMAP and SMTP stacks load when first used: most commands never read or send mail.
+  const { imap, smtp } = config;
+  const mailbox = once(async () => overrides.mailbox ?? (imap ? (await import('./mailbox/imap-mailbox')).createImapMailbox(imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox'))));
+  const transport = once(async () => {
+    if (overrides.transport) return overrides.transport;
+    const transports = await import('./outbox/nodemailer-transports');
+    return smtp ? transports.createSmtpTransport(smtp) : transports.createDirectoryTransport(join(config.dataDir, 'outgoing'));
+  });
+  const receipts = overrides.receipts ?? receiptWorkerPool();
+  const compose = { templatesDir: config.templatesDir, mailFrom: config.mailFrom, receiptKey, timeZone: config.timeZone, workingDays: config.review.workingDays, renderReceipt: receipts.render };
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);
   const handoffs = new HandoffStore(db, clock, events, queue);
@@ -96,23 +106,24 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     receiptKey,
     review: createReviewService({ queue, decisions, reviews: new ReviewStore(db, events), accounts, handoffs, vault, handOff: accountWebhook !== null }),
     triage: createTriageService({ triage, decisions: new TriageDecisions(db, clock, staff, triage, queue, outbox, events), vault }),
-    staff: createStaffDirectory(staff),
+    staff: createStaffDirectory(staff, overrides.passwordCost),
     sessions: new ConsoleSessions(db, clock, config.web.sessionIdleMs),
     signInAttempts: new SignInAttempts(db, clock, config.web.signIn),
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
-    drainInbox: singleFlight((shouldStop) =>
-      drainInbox({ mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
+    drainInbox: singleFlight(async (shouldStop) =>
+      drainInbox({ mailbox: await mailbox(), queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, maxAttempts: config.maxProcessingAttempts }, shouldStop),
     ),
     // Two flushes at once could both send the same due mail: callers share the one in progress.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
+    flushOutbox: singleFlight(async (shouldStop) => flushOutbox({ outbox, transport: await transport(), compose: (message) => composeMail(message, compose), clock, log }, shouldStop)),
     // Like the outbox: two runs at once could both post the same hand-off.
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(queue, outbox, vault, clock, log),
     close() {
-      transport.close();
+      transport.ifMade?.close();
+      void receipts.close();
       db.close();
     },
   };
@@ -121,6 +132,13 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
 /** Where the queue database of a `DATA_DIR` lives. */
 export function databasePath(config: Config): string {
   return join(config.dataDir, 'cancel-desk.db');
+}
+
+/** `make` runs on the first call only; `ifMade` is its result once there is one. */
+function once<T>(make: () => Promise<T>): (() => Promise<T>) & { ifMade?: T } {
+  let made: Promise<T> | undefined;
+  const get = Object.assign(() => (made ??= make().then((value) => (get.ifMade = value))), { ifMade: undefined as T | undefined });
+  return get;
 }
 
 function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {

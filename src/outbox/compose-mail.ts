@@ -1,5 +1,5 @@
 import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receipt-facts';
-import { renderReceiptPdf } from '../documents/receipt-pdf';
+import type { RenderReceipt } from '../documents/receipt-renderer';
 import { formatDay } from '../documents/zoned-time';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import type { RequestProblem } from '../intake/intake-result';
@@ -11,6 +11,8 @@ export interface CompositionSettings {
   templatesDir: string;
   mailFrom: { name: string; address: string };
   receiptKey: Buffer;
+  /** In a worker thread for the daemon, so composing a mail never holds up intake or the console. */
+  renderReceipt: RenderReceipt;
   timeZone: string;
   /** The working-day reply promise, as the acknowledgement states it. */
   workingDays: number;
@@ -65,7 +67,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
     const facts = receiptFacts(purpose.receipt, payload, missing, settings.timeZone);
-    const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording);
+    const pdf = await settings.renderReceipt(facts, settings.receiptKey, wording);
     attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
   }
   return {

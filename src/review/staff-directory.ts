@@ -21,11 +21,17 @@ const STAFF_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * the same work, but several sign-ins at once stay affordable on a small machine. Each hash
  * records its own parameters, so they can be raised later without locking anybody out.
  */
-const COST = { N: 2 ** 15, r: 8, p: 3 };
+const COST: PasswordCost = { N: 2 ** 15, r: 8, p: 3 };
+
+export interface PasswordCost {
+  N: number;
+  r: number;
+  p: number;
+}
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
-export function createStaffDirectory(store: StaffStore): StaffRoster {
+export function createStaffDirectory(store: StaffStore, cost: PasswordCost = COST): StaffRoster {
   // Verifying an unknown name costs as much as a known one, so timing does not tell which names exist.
   let decoy: Promise<string> | null = null;
 
@@ -33,7 +39,7 @@ export function createStaffDirectory(store: StaffStore): StaffRoster {
     async add(name, password) {
       if (!STAFF_NAME.test(name)) throw new StaffDirectoryError(`"${name}" is not a staff name: use 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit`);
       if ([...password].length < MIN_PASSWORD_LENGTH) throw new StaffDirectoryError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-      if (!store.add(name, await hashPassword(password))) throw new StaffDirectoryError(`there is already a staff member named ${name}`);
+      if (!store.add(name, await hashPassword(password, cost))) throw new StaffDirectoryError(`there is already a staff member named ${name}`);
     },
 
     list: () => store.list().map(({ name, disabled, createdAt }) => ({ name, disabled, createdAt })),
@@ -44,7 +50,7 @@ export function createStaffDirectory(store: StaffStore): StaffRoster {
 
     async verify(name, password) {
       const member = store.find(name);
-      decoy ??= hashPassword(randomBytes(16).toString('hex'));
+      decoy ??= hashPassword(randomBytes(16).toString('hex'), cost);
       const matches = await passwordMatches(password, member?.passwordHash ?? (await decoy));
       return matches && member !== null && !member.disabled;
     },
@@ -52,16 +58,16 @@ export function createStaffDirectory(store: StaffStore): StaffRoster {
     async ensureFirstAdmin() {
       if (store.list().length > 0) return null;
       const password = randomBytes(18).toString('base64url');
-      return store.addFirst(FIRST_ADMIN, await hashPassword(password)) ? password : null;
+      return store.addFirst(FIRST_ADMIN, await hashPassword(password, cost)) ? password : null;
     },
   };
 }
 
 /** `scrypt$N$r$p$<salt>$<hash>`, salt and hash in base64. */
-async function hashPassword(password: string): Promise<string> {
+async function hashPassword(password: string, cost: PasswordCost): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, salt, KEY_BYTES, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  const hash = await derive(password, salt, KEY_BYTES, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
 async function passwordMatches(password: string, stored: string): Promise<boolean> {
@@ -73,7 +79,7 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
   return timingSafeEqual(actual, expected);
 }
 
-function derive(password: string, salt: Buffer, length: number, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+function derive(password: string, salt: Buffer, length: number, cost: PasswordCost): Promise<Buffer> {
   // The same password typed on two keyboards may arrive composed differently (é as one or two code points).
   const normalized = password.normalize('NFC');
   // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is exactly that for our cost, so leave room.

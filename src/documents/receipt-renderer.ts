@@ -33,10 +33,11 @@ export function inThreadRenderer(): ReceiptRenderer {
 }
 
 /**
- * Receipts rendered in worker threads, at most `size` at once; the workers start on the first
- * receipt and stay, each with the fonts loaded once. Idle workers do not keep the process alive.
+ * Receipts rendered in worker threads, at most `size` at once; a worker starts on demand, loads the
+ * fonts once, and ends after `idleMs` without work: it holds about 100 MB, which an idle daemon
+ * should give back. Idle workers do not keep the process alive.
  */
-export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParallelism() - 1))): ReceiptRenderer {
+export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParallelism() - 1)), idleMs = 30_000): ReceiptRenderer {
   interface Waiting {
     job: Omit<RenderJob, 'id'>;
     resolve: (pdf: Uint8Array) => void;
@@ -44,6 +45,7 @@ export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParall
   }
   const workers = new Set<Worker>();
   const idle: Worker[] = [];
+  const idleTimers = new Map<Worker, NodeJS.Timeout>();
   const busy = new Map<Worker, Waiting>();
   const waiting: Waiting[] = [];
   let closed = false;
@@ -71,6 +73,8 @@ export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParall
 
   const retire = (worker: Worker, error: Error) => {
     if (!workers.delete(worker)) return;
+    clearTimeout(idleTimers.get(worker));
+    idleTimers.delete(worker);
     if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
     busy.get(worker)?.reject(error);
     busy.delete(worker);
@@ -80,6 +84,12 @@ export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParall
   const release = (worker: Worker) => {
     idle.push(worker);
     worker.unref();
+    const timer = setTimeout(() => {
+      retire(worker, new Error('the receipt worker was idle'));
+      void worker.terminate();
+    }, idleMs);
+    timer.unref();
+    idleTimers.set(worker, timer);
     dispatch();
   };
 
@@ -88,6 +98,8 @@ export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParall
       const worker = idle.pop() ?? (workers.size < size ? spawn() : undefined);
       if (!worker) return;
       const render = waiting.shift()!;
+      clearTimeout(idleTimers.get(worker));
+      idleTimers.delete(worker);
       busy.set(worker, render);
       // Referenced while it works: a command awaiting a receipt must not exit under it.
       worker.ref();
@@ -105,6 +117,7 @@ export function receiptWorkerPool(size = Math.min(2, Math.max(1, availableParall
     },
     async close() {
       closed = true;
+      for (const timer of idleTimers.values()) clearTimeout(timer);
       for (const render of [...waiting.splice(0), ...busy.values()]) render.reject(new Error('the receipt renderer is closed'));
       await Promise.all([...workers].map((worker) => worker.terminate()));
     },

@@ -25,6 +25,17 @@ it('refuses a receipt the renderer refuses, and renders the next one', async () 
   expect((await pool.render(sampleFacts(), KEY, zh)).byteLength).toBeGreaterThan(0);
 });
 
+it('ends a worker left idle and starts another for the next receipt', async () => {
+  const brief = receiptWorkerPool(1, 50);
+  try {
+    const first = await brief.render(sampleFacts(), KEY, zh);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(Buffer.from(await brief.render(sampleFacts(), KEY, zh))).toEqual(Buffer.from(first));
+  } finally {
+    await brief.close();
+  }
+});
+
 it('refuses renders once closed', async () => {
   const waiting = Promise.allSettled([1, 2, 3].map(() => pool.render(sampleFacts(), KEY, zh)));
   await pool.close();

@@ -92,7 +92,8 @@ function receiptFacts(language, index) {
 async function barePdf(wording, facts, fontBytes) {
   const { PDFDocument, PageSizes } = require('pdf-lib');
   const doc = await PDFDocument.create();
-  doc.registerFontkit(require('fontkit'));
+  // Each font file parsed once per process, as ours: pdf-lib at its best, not re-parsing 10 MB a document.
+  doc.registerFontkit(dist('documents/receipt-fonts').sharedFontkit);
   const regular = await doc.embedFont(fontBytes.regular, { subset: true });
   const bold = await doc.embedFont(fontBytes.bold, { subset: true });
   await doc.attach(Buffer.from(JSON.stringify({ facts }, null, 2)), 'receipt-facts.json', { mimeType: 'application/json' });

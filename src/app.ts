@@ -7,13 +7,10 @@ import { judgeHealth, type HealthReport, type IntakeCycle } from './health/healt
 import { drainInbox, type DrainSummary } from './inbox/drain-inbox';
 import type { Logger } from './log';
 import { createDirectoryMailbox } from './mailbox/directory-mailbox';
-import { createImapMailbox } from './mailbox/imap-mailbox';
-import { watchImapInbox, type InboxWatch } from './mailbox/imap-watch';
 import type { Mailbox } from './mailbox/mailbox';
 import { composeMail } from './outbox/compose-mail';
 import { compositionSettings } from './outbox/composition-settings';
 import { flushOutbox, type FlushSummary } from './outbox/flush-outbox';
-import { createDirectoryTransport, createSmtpTransport } from './outbox/nodemailer-transports';
 import type { MailTransport } from './outbox/outgoing-mail';
 import { AccountStore } from './queue/accounts';
 import { DaemonLock } from './queue/daemon-lock';
@@ -41,6 +38,8 @@ import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
 import type { AccountHandoff, ReviewService } from './review/review-service';
 import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
+import { receiptWorkerPool, type ReceiptRenderer } from './documents/receipt-renderer';
+import type { InboxWatch } from './mailbox/imap-watch';
 import { createTriageService, type TriageService } from './triage/triage-service';
 
 export interface App {
@@ -79,7 +78,7 @@ export interface App {
   /** A consistent copy of the database and the vault into `target` (src/queue/backup.ts); the key only when asked. */
   backup(target: string, options: { includeKey: boolean }): Promise<BackupOutcome>;
   /** Calls `onNewMail` whenever the IMAP server announces new mail (IDLE); null for the folder inbox, read at each poll. */
-  watchInbox(onNewMail: () => void): InboxWatch | null;
+  watchInbox(onNewMail: () => void): Promise<InboxWatch | null>;
   /** For `/healthz`: whether mail is read (a recent successful intake cycle), recorded and answered. */
   health(): HealthReport;
   /** For `/metrics`: the Prometheus text exposition and its content type. */
@@ -87,7 +86,7 @@ export interface App {
   close(): void;
 }
 
-/** Adapters a test may replace, for failure injection, and the password hashing cost; everything else is built from config. */
+/** Adapters a test may replace, for failure injection or speed, and the password hashing cost; everything else is built from config. */
 export interface AppOverrides {
   mailbox?: Mailbox;
   transport?: MailTransport;
@@ -98,6 +97,8 @@ export interface AppOverrides {
   passwordCost?: PasswordCost;
   /** Whether sending is paused, for a health check under test; by default the outbox's own breaker says. */
   sendingPaused?: () => boolean;
+  /** Receipts in this thread, where a worker pool is not worth starting (tests). */
+  receipts?: ReceiptRenderer;
 }
 
 /** The composition root: the one place that turns config into adapters and wires them together. */
@@ -118,9 +119,16 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const triage = new TriageStore(db, clock, events);
   const queue = new RequestQueue(db, clock, outbox, events, triage, (receivedAt) => dueDay(calendarDay(receivedAt, config.timeZone), config.review.workingDays, config.review.calendar));
   const vault = overrides.vault ?? unlocked.vault;
-  const mailbox = overrides.mailbox ?? (config.imap ? createImapMailbox(config.imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox')));
-  const transport = overrides.transport ?? (config.smtp ? createSmtpTransport(config.smtp) : createDirectoryTransport(join(config.dataDir, 'outgoing')));
-  const compose = compositionSettings(config, receiptKey);
+  // The IMAP and SMTP stacks load when first used: most commands never read or send mail.
+  const { imap, smtp } = config;
+  const mailbox = once(async () => overrides.mailbox ?? (imap ? (await import('./mailbox/imap-mailbox')).createImapMailbox(imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox'))));
+  const transport = once(async () => {
+    if (overrides.transport) return overrides.transport;
+    const transports = await import('./outbox/nodemailer-transports');
+    return smtp ? transports.createSmtpTransport(smtp) : transports.createDirectoryTransport(join(config.dataDir, 'outgoing'));
+  });
+  const receipts = overrides.receipts ?? receiptWorkerPool();
+  const compose = compositionSettings(config, receiptKey, receipts.render);
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);
   const handoffs = new HandoffStore(db, clock, events, queue);
@@ -141,7 +149,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     };
     try {
       const summary = await drainInbox(
-        { mailbox, queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, metrics, maxAttempts: config.maxProcessingAttempts },
+        { mailbox: await mailbox(), queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, metrics, maxAttempts: config.maxProcessingAttempts },
         shouldStop,
       );
       finish(true);
@@ -171,14 +179,16 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
     drainInbox: singleFlight(intakeCycle),
     // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
-    flushOutbox: singleFlight((shouldStop) => flushOutbox({ outbox, transport, compose: (message) => composeMail(message, compose), clock, log, breaker, metrics }, shouldStop)),
+    flushOutbox: singleFlight(async (shouldStop) =>
+      flushOutbox({ outbox, transport: await transport(), compose: (message) => composeMail(message, compose), clock, log, breaker, metrics }, shouldStop),
+    ),
     sendingPaused,
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(vaultRecord, outbox, vault, clock, log),
     backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
-    watchInbox: (onNewMail) => (config.imap ? watchImapInbox(config.imap, log, onNewMail) : null),
+    watchInbox: async (onNewMail) => (imap ? (await import('./mailbox/imap-watch')).watchImapInbox(imap, log, onNewMail) : null),
     health: () =>
       judgeHealth({ lastCycle, now: clock.now(), maxCycleAgeMs: config.health.maxCycleAgeMs, databaseWritable: stats.writable(), sendingPaused: sendingPaused() }),
     async metrics() {
@@ -186,7 +196,8 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       return { contentType: metrics.contentType, body: await metrics.scrape(stats.read(calendarDay(now, config.timeZone)), now) };
     },
     close() {
-      transport.close();
+      transport.ifMade?.close();
+      void receipts.close();
       db.close();
     },
   };
@@ -195,6 +206,13 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
 /** Where the queue database of a `DATA_DIR` lives. */
 export function databasePath(config: Config): string {
   return join(config.dataDir, 'cancel-desk.db');
+}
+
+/** `make` runs on the first call only; `ifMade` is its result once there is one. */
+function once<T>(make: () => Promise<T>): (() => Promise<T>) & { ifMade?: T } {
+  let made: Promise<T> | undefined;
+  const get = Object.assign(() => (made ??= make().then((value) => (get.ifMade = value))), { ifMade: undefined as T | undefined });
+  return get;
 }
 
 function singleFlight<A extends unknown[], R>(work: (...args: A) => Promise<R>): (...args: A) => Promise<R> {

@@ -12,7 +12,6 @@ import { receiptVerdict } from './cli/receipt-verdict';
 import { requestSummary } from './cli/request-summary';
 import { terminalSafe } from './cli/terminal-text';
 import { configCommand } from './cli/config-command';
-import { previewCommand } from './cli/preview-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
 import { staffCommands } from './cli/staff-commands';
 import { triageCommands } from './cli/triage-commands';
@@ -20,9 +19,6 @@ import { vaultCommands } from './cli/vault-commands';
 import { backupCommand, restoreCommand } from './cli/backup-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
-import { serveConsole } from './console/start-console';
-import { runDaemon } from './daemon';
-import { verifyReceipt } from './documents/verify-receipt';
 import { describeFault, faultOf } from './faults';
 import { analyseMessage } from './intake/analyse-message';
 import { requestJson } from './queue/request-json';
@@ -99,11 +95,13 @@ staff add and accounts import refuse a DATA_DIR without a database instead of cr
 Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settings, a broken template or a vault key that does not fit.
 `;
 
+// The web, PDF, IMAP and SMTP stacks are imported where a command uses them: `parse` or `queue list`
+// starts without loading what only `run` needs.
 const commands: Record<string, Command> = {
   parse: parseCommand,
-  run: templatesCheckedFirst((_args, config) => withApp(config, (app, log) => runDaemon(app, log), { keepOpen: true, create: true })),
+  run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => (await import('./daemon')).runDaemon(app, log), { keepOpen: true, create: true })),
   serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
-    await serveConsole(app, systemClock, log);
+    await (await import('./console/start-console')).serveConsole(app, systemClock, log);
     return 0;
   }, { create: true })),
   poll: templatesCheckedFirst((_args, config) => withApp(config, async (app) => {
@@ -129,7 +127,7 @@ const commands: Record<string, Command> = {
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
-  preview: previewCommand,
+  preview: async (args, config) => (await import('./cli/preview-command')).previewCommand(args, config),
   vault: subcommands('vault', vaultCommands),
   backup: backupCommand,
   restore: restoreCommand,
@@ -282,7 +280,7 @@ async function verifyReceiptCommand(args: string[], config: Config): Promise<num
     return 2;
   }
   return withApp(config, async (app) => {
-    const verdict = await verifyReceipt(pdf, app.receiptKey);
+    const verdict = await (await import('./documents/verify-receipt')).verifyReceipt(pdf, app.receiptKey);
     process.stdout.write(terminalSafe(receiptVerdict(verdict)));
     return verdict.genuine ? 0 : 1;
   });

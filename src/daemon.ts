@@ -33,6 +33,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     throw error;
   }
   let stopping = false;
+  let watch: Awaited<ReturnType<App['watchInbox']>> = null;
   const inFlight = new Set<Promise<unknown>>();
   const shouldStop = () => stopping;
   let stop: (why: { signal: NodeJS.Signals } | { fatal: string }) => void = () => {};
@@ -124,7 +125,9 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
   }
   void intake();
   // IDLE's news of mail during a cycle may postdate that cycle's look at the inbox: one more cycle follows it.
-  const watch = app.watchInbox(() => (busy.has('intake') ? again.add('intake') : void intake()));
+  watch = await app.watchInbox(() => (busy.has('intake') ? again.add('intake') : void intake()));
+  // A stop that came while the watch was starting has already passed it by.
+  if (stopping) await watch?.stop();
 
   process.once('SIGTERM', (signal) => stop({ signal }));
   process.once('SIGINT', (signal) => stop({ signal }));

@@ -2,6 +2,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTemplates } from '../src/check-templates';
+import { inThreadRenderer } from '../src/documents/receipt-renderer';
 import { FakeClock } from './support/fake-clock';
 
 const SHIPPED = join(__dirname, '..', 'templates');
@@ -19,7 +20,7 @@ function edit(file: string, replace: (text: string) => string): void {
 }
 
 const check = (templatesDir: string) =>
-  checkTemplates({ templatesDir, mailFrom: { name: 'Support', address: 'support@example.test' }, timeZone: 'Asia/Shanghai', workingDays: 3, organisation: { name: 'Example Mobile', supportEmail: 'support@example.test', logo: null } }, new FakeClock('2026-12-01T09:00:00Z'));
+  checkTemplates({ templatesDir, mailFrom: { name: 'Support', address: 'support@example.test' }, timeZone: 'Asia/Shanghai', workingDays: 3, organisation: { name: 'Example Mobile', supportEmail: 'support@example.test', logo: null }, renderReceipt: inThreadRenderer().render }, new FakeClock('2026-12-01T09:00:00Z'));
 
 it('passes the shipped templates', async () => {
   expect(await check(SHIPPED)).toEqual({ ok: true });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createApp, databasePath, type App } from '../app';
+import type { App } from '../app';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../log';
@@ -57,6 +57,8 @@ export async function withApp(
   work: (app: App, log: Logger) => Promise<number>,
   options: { keepOpen?: boolean; create?: boolean; guardsMayBeMissing?: boolean } = {},
 ): Promise<number> {
+  // The whole app is loaded only by commands that open it: `parse` starts without it.
+  const { createApp, databasePath } = await import('../app');
   if (!options.create && !existsSync(databasePath(config))) {
     return refuse(`no database at ${databasePath(config)}: run \`cancel-desk run\` or \`poll\` first`);
   }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
+import { inThreadRenderer } from '../documents/receipt-renderer';
 import type { Language } from '../intake/intake-result';
 import { composeMail } from '../outbox/compose-mail';
 import { compositionSettings } from '../outbox/composition-settings';
@@ -24,7 +25,7 @@ export async function previewCommand(args: string[], config: Config): Promise<nu
   }
   const message = sampleMessage(sample as SampleMail, language, systemClock.now(), config.intake.messageIdDomain);
   // A throwaway key: a sample receipt must never verify as genuine.
-  const mail = await composeMail(message, compositionSettings(config, randomBytes(32)));
+  const mail = await composeMail(message, compositionSettings(config, randomBytes(32), inThreadRenderer().render));
   const out = values.out;
   const written = await writeFile(out, await renderEml(mail)).then(
     () => null,

@@ -98,12 +98,17 @@ export function waited(sinceIso: string, now: Date): string {
 /** Waiting since more than this is flagged on the queue. */
 export const LONG_WAIT_MS = 3 * 24 * 60 * 60 * 1000;
 
+/** One per zone for the life of the process: a page formats a time on every row. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "2026-11-27 17:05" in the desk's time zone. */
 export function formatTime(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  let format = timeFormats.get(timeZone);
+  if (!format) timeFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    format
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   );

@@ -47,6 +47,9 @@ function kinsokuAllows(before: string, after: string): boolean {
  * Breaks `text` into lines no wider than `maxWidth` where possible; a single character (or
  * inseparable punctuation pair) wider than that stays on a line of its own. Newlines start a new
  * line; spaces at a line break are dropped.
+ *
+ * Widths must add up — a line is as wide as its pieces together, as pdf-lib's own measure (a sum of
+ * glyph advances) is — so each piece is measured once instead of every growing line again.
  */
 export function breakLines(
   text: string,
@@ -65,17 +68,32 @@ function breakParagraph(
 ): string[] {
   const lines: string[] = [];
   let line = '';
-  const fits = (candidate: string) => measure(candidate.trimEnd()) <= maxWidth;
+  /** Of `line`, and of `line` without its trailing spaces (those are dropped at a break). */
+  let width = 0;
+  let inkWidth = 0;
+  const start = (chunk: string) => {
+    line = chunk;
+    width = measure(chunk);
+    inkWidth = measure(chunk.trimEnd());
+  };
+  /** `line + chunk` without trailing spaces, as wide as it would be. */
+  const inkWidthWith = (chunk: string) => {
+    const ink = chunk.trimEnd();
+    return ink === '' ? inkWidth : width + measure(ink);
+  };
 
   const place = (text: string, rule: number) => {
     for (const chunk of chunks(text, RULES[rule])) {
-      if (fits(line + chunk)) {
+      const widthWith = inkWidthWith(chunk);
+      if (widthWith <= maxWidth) {
         line += chunk;
+        inkWidth = widthWith;
+        width += measure(chunk);
         continue;
       }
       if (line.trim() !== '') lines.push(line.trimEnd());
-      line = '';
-      if (fits(chunk) || rule === RULES.length - 1) line = chunk;
+      start('');
+      if (measure(chunk.trimEnd()) <= maxWidth || rule === RULES.length - 1) start(chunk);
       else place(chunk, rule + 1);
     }
   };

@@ -17,6 +17,21 @@ export interface TextStyle {
   color: Color;
   /** Multiple of the font size. */
   leading: number;
+  /** Widths of text already measured in this font and size, kept across documents. */
+  widths: Map<string, number>;
+}
+
+/** Customer text varies without end: a cache this full starts over rather than grow. */
+const MAX_CACHED_WIDTHS = 20_000;
+
+function measuredWidth(style: TextStyle, text: string): number {
+  let width = style.widths.get(text);
+  if (width === undefined) {
+    width = style.font.widthOfTextAtSize(text, style.size);
+    if (style.widths.size >= MAX_CACHED_WIDTHS) style.widths.clear();
+    style.widths.set(text, width);
+  }
+  return width;
 }
 
 export type Marker = 'bullet' | 'checkbox';
@@ -49,8 +64,7 @@ export class FlowWriter {
   ): PlacedLine[] {
     const textX = marker ? x + MARKER_INDENT : x;
     const textWidth = marker ? width - MARKER_INDENT : width;
-    const measure = (line: string) => style.font.widthOfTextAtSize(line, style.size);
-    return breakLines(text, textWidth, measure).map((line, index) => ({
+    return breakLines(text, textWidth, (piece) => measuredWidth(style, piece)).map((line, index) => ({
       text: line,
       x: textX,
       style,

@@ -1,4 +1,4 @@
-import { AFRelationship, PDFDocument, type PDFFont, grayscale } from 'pdf-lib';
+import { AFRelationship, type Color, PDFDocument, type PDFFont, grayscale } from 'pdf-lib';
 
 import {
   CONTENT_WIDTH,
@@ -26,18 +26,41 @@ const LABEL_WIDTH = 140;
 const VALUE_X = MARGIN + LABEL_WIDTH;
 const VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH;
 
-function styles(regular: PDFFont, bold: PDFFont) {
+/** Per font file and size: the font files are loaded once per process, so their widths can be kept too. */
+const measured = new WeakMap<Uint8Array, Map<number, Map<string, number>>>();
+
+function widthsOf(fontFile: Uint8Array, size: number): Map<string, number> {
+  let sizes = measured.get(fontFile);
+  if (!sizes) measured.set(fontFile, (sizes = new Map()));
+  let widths = sizes.get(size);
+  if (!widths) sizes.set(size, (widths = new Map()));
+  return widths;
+}
+
+interface ReceiptFont {
+  font: PDFFont;
+  file: Uint8Array;
+}
+
+function styles(regular: ReceiptFont, bold: ReceiptFont) {
+  const style = ({ font, file }: ReceiptFont, size: number, color: Color, leading: number): TextStyle => ({
+    font,
+    size,
+    color,
+    leading,
+    widths: widthsOf(file, size),
+  });
   return {
-    title: { font: bold, size: 19, color: INK, leading: 1.4 },
-    intro: { font: regular, size: 10, color: MUTED, leading: 1.55 },
-    caption: { font: regular, size: 9, color: MUTED, leading: 1.5 },
-    reference: { font: bold, size: 18, color: INK, leading: 1.35 },
-    label: { font: regular, size: 9.5, color: MUTED, leading: 1.55 },
-    value: { font: regular, size: 10.5, color: INK, leading: 1.55 },
-    heading: { font: bold, size: 12, color: INK, leading: 1.6 },
-    body: { font: regular, size: 10.5, color: INK, leading: 1.55 },
-    code: { font: bold, size: 15, color: INK, leading: 1.5 },
-    footer: { font: regular, size: 8, color: MUTED, leading: 1.5 },
+    title: style(bold, 19, INK, 1.4),
+    intro: style(regular, 10, MUTED, 1.55),
+    caption: style(regular, 9, MUTED, 1.5),
+    reference: style(bold, 18, INK, 1.35),
+    label: style(regular, 9.5, MUTED, 1.55),
+    value: style(regular, 10.5, INK, 1.55),
+    heading: style(bold, 12, INK, 1.6),
+    body: style(regular, 10.5, INK, 1.55),
+    code: style(bold, 15, INK, 1.5),
+    footer: style(regular, 8, MUTED, 1.5),
   } satisfies Record<string, TextStyle>;
 }
 
@@ -71,8 +94,8 @@ export async function renderReceiptPdf(
   doc.registerFontkit(sharedFontkit);
   const fonts = await loadReceiptFonts();
   const style = styles(
-    await doc.embedFont(fonts.regular, { subset: true }),
-    await doc.embedFont(fonts.bold, { subset: true }),
+    { font: await doc.embedFont(fonts.regular, { subset: true }), file: fonts.regular },
+    { font: await doc.embedFont(fonts.bold, { subset: true }), file: fonts.bold },
   );
 
   doc.setTitle(title, { showInWindowTitleBar: true });

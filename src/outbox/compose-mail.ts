@@ -1,5 +1,6 @@
 import type { MissingItem, ReceiptFacts, ReceiptKind } from '../documents/receipt-facts';
-import { renderReceiptPdf, type Letterhead } from '../documents/receipt-pdf';
+import type { Letterhead } from '../documents/receipt-pdf';
+import type { RenderReceipt } from '../documents/receipt-renderer';
 import { formatDay } from '../documents/zoned-time';
 import { loadReceiptWording } from '../documents/receipt-wording';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ export interface CompositionSettings {
   templatesDir: string;
   mailFrom: { name: string; address: string };
   receiptKey: Buffer;
+  /** In a worker thread for the daemon, so composing a mail never holds up intake or the console. */
+  renderReceipt: RenderReceipt;
   timeZone: string;
   /** The working-day reply promise, as the acknowledgement states it. */
   workingDays: number;
@@ -70,7 +73,7 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
   const attachments: OutgoingMail['attachments'] = [];
   if (purpose.receipt !== null) {
     const facts = receiptFacts(purpose.receipt, payload, missing, settings.timeZone);
-    const pdf = await renderReceiptPdf(facts, settings.receiptKey, wording, settings.organisation);
+    const pdf = await settings.renderReceipt(facts, settings.receiptKey, wording, settings.organisation);
     attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
   }
   return {

@@ -60,3 +60,14 @@ test('keeps every line within the width and loses no character', () => {
     expect(lines.some((line) => /[（《「『“]$/.test(line))).toBe(false);
   }
 });
+
+test('measures each piece of a paragraph, never the growing line again', () => {
+  const measured: string[] = [];
+  const counting = (text: string) => {
+    measured.push(text);
+    return characters(text);
+  };
+  const lines = breakLines(LONG_CHINESE_REASON, 40, counting);
+  expect(lines.join('')).toBe(LONG_CHINESE_REASON);
+  expect(measured.join('').length).toBeLessThanOrEqual(3 * LONG_CHINESE_REASON.length);
+});

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { inThreadRenderer } from '../../src/documents/receipt-renderer';
 import { createLogger } from '../../src/log';
 import { FakeClock } from './fake-clock';
 import { FIXTURES } from './fixtures';
+
+/** Hashes stay real scrypt, at a cost that keeps fixture set-up fast; production cost is tested by its own hash record. */
+export const CHEAP_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface Harness {
   app: App;
@@ -23,7 +27,7 @@ export async function startApp(env: Record<string, string> = {}, overrides: AppO
   const logs: Record<string, unknown>[] = [];
   const config = loadConfig({ DATA_DIR: dataDir, TIME_ZONE: 'Asia/Shanghai', MAIL_FROM: 'Support <support@example.test>', TRUSTED_AUTHSERV_ID: 'mx.example.test', ...env });
   const log = createLogger((line) => logs.push(JSON.parse(line) as Record<string, unknown>), clock);
-  const app = await createApp(config, clock, log, overrides);
+  const app = await createApp(config, clock, log, { receipts: inThreadRenderer(), passwordCost: CHEAP_PASSWORD_COST, ...overrides });
   return {
     app,
     dataDir,

@@ -8,8 +8,8 @@ import * as signInThatHolds from './007-sign-in-that-holds';
 import * as outboxLeases from './008-outbox-leases';
 import * as vaultKeyFingerprint from './009-vault-key-fingerprint';
 import * as staffRoles from './010-staff-roles';
-import * as checkSummary from './013-check-summary';
-import * as auditChain from './014-audit-chain';
+import * as checkSummary from './011-check-summary';
+import * as auditChain from './012-audit-chain';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -23,6 +23,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 8, name: '008-outbox-leases', sql: outboxLeases.sql },
   { version: 9, name: '009-vault-key-fingerprint', sql: vaultKeyFingerprint.sql },
   { version: 10, name: '010-staff-roles', sql: staffRoles.sql },
-  { version: 13, name: '013-check-summary', sql: checkSummary.sql },
-  { version: 14, name: '014-audit-chain', sql: auditChain.sql },
+  { version: 11, name: '011-check-summary', sql: checkSummary.sql },
+  { version: 12, name: '012-audit-chain', sql: auditChain.sql },
 ];

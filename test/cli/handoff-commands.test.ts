@@ -41,7 +41,8 @@ it('the daemon hands off approvals on WEBHOOK_SCHEDULE', async () => {
   while (!log.includes('"account_handoff_delivered"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   daemon.kill('SIGTERM');
   expect(await exited).toBe(0);
-  expect(log).toContain(`"event":"account_handoff_delivered","reference":"${reference}"`);
+  const lines = log.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines).toContainEqual(expect.objectContaining({ event: 'account_handoff_delivered', reference }));
   expect(await handoffOf(reference)).toMatchObject({ state: 'delivered' });
 });
 

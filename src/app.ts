@@ -36,6 +36,8 @@ import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
 import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
+import { RetentionStore } from './queue/retention-store';
+import { purgeExpired, type RetentionSummary } from './retention/purge-expired';
 import type { AccountHandoff, ReviewService } from './review/review-service';
 import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
 import { receiptWorkerPool, type ReceiptRenderer } from './documents/receipt-renderer';
@@ -75,6 +77,8 @@ export interface App {
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
   deliverHandoffs(shouldStop?: () => boolean): Promise<HandoffSummary>;
   housekeeping(): Promise<void>;
+  /** Removes the documents and mail texts of requests decided more than RETENTION_DAYS ago; `dryRun` only says what would go. */
+  purgeExpired(dryRun: boolean): Promise<RetentionSummary>;
   /** A consistent copy of the database and the vault into `target` (src/queue/backup.ts); the key only when asked. */
   backup(target: string, options: { includeKey: boolean }): Promise<BackupOutcome>;
   /** Calls `onNewMail` whenever the IMAP server announces new mail (IDLE); null for the folder inbox, read at each poll. */
@@ -187,6 +191,20 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
     ),
     housekeeping: () => housekeeping(vaultRecord, outbox, vault, clock, log),
+    purgeExpired: (dryRun) =>
+      purgeExpired(
+        {
+          store: new RetentionStore(db, clock, events),
+          vault,
+          mailbox,
+          clock,
+          log,
+          days: config.retention.days,
+          purgeImapProcessed: config.retention.purgeImapProcessed,
+          folders: [join(config.dataDir, 'outgoing'), join(config.dataDir, 'inbox', 'quarantine')],
+        },
+        dryRun,
+      ),
     backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
     watchInbox: async (onNewMail) => (imap ? (await import('./mailbox/imap-watch')).watchImapInbox(imap, log, onNewMail) : null),
     health: () =>

@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
 import { auditCommands } from './cli/audit-commands';
+import { purgeCommand } from './cli/purge-command';
 import { conversationCommands } from './cli/conversation-commands';
 import { correctionCommand } from './cli/correction-command';
 import { helpTopic, usageOf } from './cli/help';
@@ -76,6 +77,8 @@ const USAGE = `usage: cancel-desk <command>
                                     --mark-handed-off records them as closed
   verify-receipt <file.pdf>         whether the facts recorded inside a receipt PDF were signed by
                                     this desk (DATA_DIR's key); the printed page itself is not covered
+  purge [--dry-run] [--json]        remove ID documents and mail texts of requests decided more than RETENTION_DAYS ago
+                                    (the daemon does it daily); --dry-run says what would go
   audit verify [--json]             whether the event log's hash chain and its guards are intact (exit 1 if not)
   audit restore-guards              put back the triggers that keep the event log append-only
   vault rotate-key [--new-key-stdin]
@@ -123,6 +126,7 @@ const commands: Record<string, Command> = {
   }),
   triage: subcommands('triage', triageCommands),
   audit: subcommands('audit', auditCommands),
+  purge: purgeCommand,
   staff: subcommands('staff', staffCommands),
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
@@ -220,7 +224,10 @@ async function queueDocumentCommand(args: string[], config: Config): Promise<num
       await file.close();
       if (!opened) await rm(out, { force: true });
     }
-    if (!opened) return refuse(`${reference} has no ID document ${position}`);
+    if (!opened) {
+      const removed = app.queue.findRequest(reference)?.idDocuments.find((document) => document.position === Number(position))?.purgedAt;
+      return refuse(removed ? `${reference}'s ID document ${position} was removed by retention on ${removed}` : `${reference} has no ID document ${position}`);
+    }
     process.stdout.write(`${out}: ${opened.document.filename} (${opened.document.contentType}, ${opened.document.size} bytes)\n`);
     return 0;
   });

@@ -95,6 +95,9 @@ const settingsShape = {
   POLL_SCHEDULE: schedule('* * * * *'),
   OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
   HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_SCHEDULE: schedule('40 3 * * *'),
+  IMAP_PURGE_PROCESSED: flag(false),
   MAX_PROCESSING_ATTEMPTS: whole(3),
   ACK_LIMIT_PER_SENDER: whole(5),
   ACK_LIMIT_PER_HOUR: whole(200),
@@ -156,7 +159,9 @@ export interface Config {
   smtp: SmtpSettings | null;
   /** Absent: approved requests wait for `cancel-desk export` instead of being posted to the account system. */
   accountWebhook: AccountWebhook | null;
-  schedules: { poll: string; outbox: string; housekeeping: string; webhook: string };
+  schedules: { poll: string; outbox: string; housekeeping: string; webhook: string; retention: string };
+  /** How long after a decision ID documents and mail texts are kept, and whether the IMAP processed folder is expunged too. */
+  retention: { days: number; purgeImapProcessed: boolean };
   maxProcessingAttempts: number;
   /** Storm limits on automatic mail (acknowledgements, reply notes); staff-written mail is never held back. */
   automaticMail: AutomaticMailLimits;
@@ -277,7 +282,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
       ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null }
       : null,
     accountWebhook: env.ACCOUNT_WEBHOOK_URL ? { url: env.ACCOUNT_WEBHOOK_URL, secret: env.ACCOUNT_WEBHOOK_SECRET! } : null,
-    schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE },
+    schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE, retention: env.RETENTION_SCHEDULE },
+    retention: { days: env.RETENTION_DAYS, purgeImapProcessed: env.IMAP_PURGE_PROCESSED },
     maxProcessingAttempts: env.MAX_PROCESSING_ATTEMPTS,
     automaticMail: { perSender: env.ACK_LIMIT_PER_SENDER, perHour: env.ACK_LIMIT_PER_HOUR },
     logLevel: env.LOG_LEVEL,

@@ -95,6 +95,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
   });
   const outbox = job('outbox', () => app.flushOutbox(shouldStop));
   const housekeeping = job('housekeeping', () => app.housekeeping());
+  const retention = job('retention', () => app.purgeExpired(false));
   const handoff = job('handoff', () => app.deliverHandoffs(shouldStop));
 
   const { schedules, timeZone } = app.config;
@@ -102,6 +103,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     cron.schedule(schedules.poll, intake, { name: 'intake', timezone: timeZone }),
     cron.schedule(schedules.outbox, outbox, { name: 'outbox', timezone: timeZone }),
     cron.schedule(schedules.housekeeping, housekeeping, { name: 'housekeeping', timezone: timeZone }),
+    cron.schedule(schedules.retention, retention, { name: 'retention', timezone: timeZone }),
     // Without a webhook, approved requests wait for `cancel-desk export`: nothing to schedule.
     ...(app.config.accountWebhook ? [cron.schedule(schedules.webhook, handoff, { name: 'handoff', timezone: timeZone })] : []),
   ];

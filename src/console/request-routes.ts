@@ -363,6 +363,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       size: formatSize(document.size),
       valid: document.valid,
       counted: document.counted,
+      purged: document.purgedAt !== null,
       problem: documentProblemLabel(document.problem),
       inline: isInlineType(document.contentType),
       href: `${base}/documents/${document.position}`,

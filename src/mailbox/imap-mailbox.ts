@@ -102,6 +102,20 @@ export function createImapMailbox(
       }
       return createSession(client, connection, settings, description, log);
     },
+
+    async purgeProcessed(before) {
+      const client = newImapClient(settings, log, { socketTimeoutMs, connectionTimeoutMs });
+      await client.connect();
+      try {
+        await client.mailboxOpen(settings.processedMailbox);
+        const uids = (await client.search({ before }, { uid: true })) || [];
+        // Only our own processed mail lives in this folder; UID EXPUNGE where the server has UIDPLUS.
+        if (uids.length > 0) await client.messageDelete(uids, { uid: true });
+        return uids.length;
+      } finally {
+        await client.logout().catch(() => client.close());
+      }
+    },
   };
 }
 

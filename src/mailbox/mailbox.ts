@@ -26,4 +26,9 @@ export interface Mailbox {
   open(): Promise<MailboxSession>;
   /** Where the mail comes from, for logs (never a password). */
   readonly description: string;
+  /**
+   * Expunges mail in the processed folder received before `before` (retention); how many went.
+   * Absent where processed mail keeps nothing of its content (the folder inbox keeps stubs).
+   */
+  purgeProcessed?(before: Date): Promise<number>;
 }

@@ -98,5 +98,6 @@ function sampleDocument(at: string): RequestMailPayload['request']['idDocuments'
     vaultId: 'sample',
     receivedAt: at,
     counted: true,
+    purgedAt: null,
   };
 }

@@ -11,6 +11,8 @@ export interface StoredDocument extends SealedDocument {
   receivedAt: string;
   /** False for a document that came with an unverified follow-up: shown to staff, not counted as the request's. */
   counted: boolean;
+  /** When retention removed it; its name and SHA-256 stay on the request. */
+  purgedAt: string | null;
 }
 
 /** One human mail as intake analysed it, ready to be committed: a request, a reply on one, or triage. */
@@ -44,6 +46,7 @@ export interface DocumentRow {
   vault_id: string;
   received_at: string;
   counted?: number;
+  purged_at?: string | null;
 }
 
 export function toStoredDocument(row: DocumentRow): StoredDocument {
@@ -59,5 +62,6 @@ export function toStoredDocument(row: DocumentRow): StoredDocument {
     vaultId: row.vault_id,
     receivedAt: row.received_at,
     counted: row.counted !== 0,
+    purgedAt: row.purged_at ?? null,
   };
 }

@@ -39,16 +39,17 @@ export class VaultKeyRecord {
   }
 
   /** Every vault file a committed row names: documents, triage documents, the receipt key. */
+  /** The vault files rows still name; a document removed by retention names none. */
   vaultIdsInUse(): Set<string> {
     const rows = this.db
-      .prepare('SELECT vault_id FROM documents UNION ALL SELECT vault_id FROM triage_documents UNION ALL SELECT receipt_key_vault_id FROM vault_key')
+      .prepare('SELECT vault_id FROM documents WHERE purged_at IS NULL UNION ALL SELECT vault_id FROM triage_documents WHERE purged_at IS NULL UNION ALL SELECT receipt_key_vault_id FROM vault_key')
       .pluck()
       .all() as string[];
     return new Set(rows);
   }
 
   sealedVaultIds(limit: number): string[] {
-    return this.db.prepare('SELECT vault_id FROM documents UNION ALL SELECT vault_id FROM triage_documents LIMIT ?').pluck().all(limit) as string[];
+    return this.db.prepare('SELECT vault_id FROM documents WHERE purged_at IS NULL UNION ALL SELECT vault_id FROM triage_documents WHERE purged_at IS NULL LIMIT ?').pluck().all(limit) as string[];
   }
 
   /** Whether anything was ever sealed: then a missing or new key must never be generated over it. */

@@ -15,6 +15,8 @@ export interface Vault {
    * rotation); true when it did. The file is replaced whole, so a crash leaves it under one key or the other.
    */
   reseal(id: string): Promise<boolean>;
+  /** Removes one sealed document for good (retention); a file already gone is no error. */
+  remove(id: string): Promise<void>;
   /** Removes files last written before `before` that no committed row names (a crash left them behind). */
   removeUnreferenced(referenced: Set<string>, before: Date): Promise<number>;
 }
@@ -81,6 +83,11 @@ export function createFileVault(directory: string, key: Buffer, formerKeys: Buff
       if (opened.key === key) return false;
       await write(id, opened.content);
       return true;
+    },
+
+    async remove(id) {
+      await rm(pathOf(id), { force: true });
+      await syncDirectory(directory);
     },
 
     async removeUnreferenced(referenced, before) {

@@ -139,7 +139,8 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
 
     async openDocument(reference, position, viewer, via) {
       const document = deps.queue.findRequest(reference)?.idDocuments.find((candidate) => candidate.position === position);
-      if (!document) return null;
+      // Removed by retention: its name and SHA-256 stay on the request, its content is gone.
+      if (!document || document.purgedAt !== null) return null;
       const content = await deps.vault.get(document.vaultId);
       deps.reviews.recordEvent(reference, viewer, 'document_viewed', { via, position, filename: document.filename });
       return { document, content };

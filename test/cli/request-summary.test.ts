@@ -39,6 +39,7 @@ function review(request: Partial<CancellationRequest> = {}, rest: Partial<Omit<R
           problem: null,
           receivedAt: '2026-11-25T02:00:00.000Z',
           counted: true,
+          purgedAt: null,
           vaultId: 'vault-secret-id',
         },
       ],

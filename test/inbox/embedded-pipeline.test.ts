@@ -218,6 +218,7 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
       },
       get: async () => Buffer.alloc(0),
       reseal: async () => false,
+      remove: async () => undefined,
       removeUnreferenced: async () => 0,
     };
     harness = await startApp({ MAX_PROCESSING_ATTEMPTS: '2' }, { vault: brokenVault }, harness.dataDir);

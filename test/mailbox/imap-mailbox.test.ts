@@ -313,3 +313,19 @@ test('a wrong password rejects open with the mailbox named and the password not'
   expect(message).not.toContain('not-the-secret');
   expect(mailbox.description).not.toContain('not-the-secret');
 });
+
+test('retention expunges processed mail received before the cutoff, and only that', async () => {
+  const settings = freshSettings();
+  await dovecot.withClient(async (client) => {
+    await client.mailboxCreate(settings.processedMailbox);
+    await client.append(settings.processedMailbox, cancellationMail(1), [], new Date('2026-09-01T00:00:00Z'));
+    await client.append(settings.processedMailbox, cancellationMail(2), [], new Date('2026-11-30T00:00:00Z'));
+  });
+  const mailbox = createImapMailbox(settings, quietLog);
+  expect(await mailbox.purgeProcessed!(new Date('2026-11-01T00:00:00Z'))).toBe(1);
+  const left = await dovecot.withClient(async (client) => {
+    await client.mailboxOpen(settings.processedMailbox, { readOnly: true });
+    return (await client.fetchAll('1:*', { envelope: true })).map((message) => message.envelope?.messageId);
+  });
+  expect(left).toEqual(['<cancel-2@example.org>']);
+});

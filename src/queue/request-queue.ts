@@ -479,13 +479,16 @@ export class RequestQueue {
    * sharing an ID document or the username with it, are checked again on the next read.
    */
   markChecksStale(requestId: number): void {
+    // Three statements, each on its own index: one OR across them would scan the whole queue.
+    this.db.prepare('UPDATE requests SET check_state = NULL WHERE id = ?').run(requestId);
     this.db
       .prepare(
-        `UPDATE requests SET check_state = NULL WHERE id = @id
-           OR id IN (SELECT theirs.request_id FROM documents mine JOIN documents theirs ON theirs.sha256 = mine.sha256 WHERE mine.request_id = @id)
-           OR username = (SELECT username FROM requests WHERE id = @id) COLLATE NOCASE`,
+        `UPDATE requests SET check_state = NULL
+         WHERE id IN (SELECT theirs.request_id FROM documents mine JOIN documents theirs ON theirs.sha256 = mine.sha256 WHERE mine.request_id = ?)`,
       )
-      .run({ id: requestId });
+      .run(requestId);
+    const username = this.db.prepare('SELECT username FROM requests WHERE id = ?').pluck().get(requestId) as string | null;
+    if (username !== null) this.db.prepare('UPDATE requests SET check_state = NULL WHERE username = ? COLLATE NOCASE').run(username);
   }
 
   /** Joins the caller's transaction: a staff note or decision in the conversation. */

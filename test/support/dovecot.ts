@@ -48,8 +48,9 @@ export interface DovecotOptions {
    */
   capabilities?: string[];
   /**
-   * Also accept XOAUTH2 and OAUTHBEARER sign-ins, with tokens checked by Dovecot's oauth2 passdb
-   * against this RFC 7662 introspection URL (POST); passwords keep working for the helpers here.
+   * Also accept XOAUTH2 sign-ins, the one OAuth2 mechanism Microsoft 365 and Gmail both offer, with
+   * tokens checked by Dovecot's oauth2 passdb against this RFC 7662 introspection URL (POST);
+   * passwords keep working for the helpers here.
    */
   oauth2IntrospectionUrl?: string;
 }
@@ -193,7 +194,7 @@ default_login_user = dovenull
 first_valid_uid = 1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}
+auth_mechanisms = plain login${oauth2 ? ' xoauth2' : ''}
 # Even at 0 a failed login answers after about 0.5 s: Dovecot flushes its failure queue twice a second.
 auth_failure_delay = 0
 mail_location = maildir:${maildir}/%u
@@ -205,7 +206,7 @@ ${
   oauth2
     ? `passdb {
   driver = oauth2
-  mechanisms = xoauth2 oauthbearer
+  mechanisms = xoauth2
   args = ${path.join(dir, 'dovecot-oauth2.conf.ext')}
 }
 `

@@ -23,6 +23,8 @@ export interface TokenEndpoint {
   lifetimeSeconds: number;
   /** While set, token requests are answered with this status and an OAuth2 error. */
   failWith: number | null;
+  /** Whether a token was issued here and not revoked: what introspection answers. */
+  accepts(token: string): boolean;
   /** A token introspection no longer accepts (revoked). */
   revoke(token: string): void;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startTokenEndpoint(user: string): Promise<TokenEndpoint> {
     issued: [],
     lifetimeSeconds: 3600,
     failWith: null,
+    accepts: (token) => valid.has(token),
     revoke: (token) => valid.delete(token),
   };
   const server = createServer((request, response) => {
@@ -48,7 +51,7 @@ export async function startTokenEndpoint(user: string): Promise<TokenEndpoint> {
         response.end(JSON.stringify(body));
       };
       if (request.url === '/introspect') {
-        answer(200, valid.has(form.token) ? { active: true, username: user } : { active: false });
+        answer(200, endpoint.accepts(form.token) ? { active: true, username: user } : { active: false });
         return;
       }
       endpoint.requests.push({ grant: form.grant_type, form });

@@ -1,7 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../log';
 import { describeImapError, describeMailbox, forgetRefusedToken, newImapClient, type ImapSettings, type ImapTimeouts } from './imap-mailbox';
-import type { AccessTokens } from './oauth2-tokens';
+import { MailTokenError, type AccessTokens } from './oauth2-tokens';
 
 export interface InboxWatch {
   /** Ends the watching connection and any reconnect waiting; nothing is announced after it resolves. */
@@ -35,11 +35,11 @@ export function watchImapInbox(
   let retry: NodeJS.Timeout | null = null;
   let failures = 0;
 
-  const reconnectLater = (reason: string) => {
+  const reconnectLater = (reason: string, level: 'warn' | 'debug' = 'warn') => {
     if (stopped) return;
     const retryInMs = Math.min(backoff.maxDelayMs, backoff.firstDelayMs * 2 ** failures);
     failures++;
-    log.warn('imap.watch_interrupted', { mailbox, reason, failures, retryInMs });
+    log[level]('imap.watch_interrupted', { mailbox, reason, failures, retryInMs });
     retry = setTimeout(() => {
       retry = null;
       void connect();
@@ -52,7 +52,8 @@ export function watchImapInbox(
     try {
       accessToken = tokens ? await tokens.current() : null;
     } catch (error) {
-      reconnectLater((error as Error).message);
+      // The token source has logged the failure once already, and backs off on its own.
+      reconnectLater((error as Error).message, error instanceof MailTokenError ? 'debug' : 'warn');
       return;
     }
     if (stopped) return;

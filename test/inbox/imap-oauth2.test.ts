@@ -154,6 +154,23 @@ it('watches the inbox with IDLE on a connection signed in with the token', async
   }
 });
 
+it('keeps the IDLE watch waiting quietly while no token comes, and watches once one does', async () => {
+  endpoint.failWith = 503;
+  const { app, clock, logs } = await start();
+  const watch = await app.watchInbox(() => undefined);
+  try {
+    await waitFor(() => endpoint.requests.length === 1);
+    endpoint.failWith = null;
+    clock.advance(5_000);
+    await waitFor(() => logs.some((line) => line.event === 'imap.watching'));
+  } finally {
+    await watch?.stop();
+  }
+  expect(endpoint.requests).toHaveLength(2);
+  expect(logs.filter((line) => line.event === 'mail_token_failed')).toHaveLength(1);
+  expect(logs.filter((line) => line.event === 'imap.watch_interrupted')).toEqual([]);
+});
+
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }

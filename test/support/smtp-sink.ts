@@ -33,7 +33,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const { acceptToken } = options;
   const server = new SMTPServer({
     authOptional: acceptToken === undefined,
-    authMethods: ['XOAUTH2'],
+    ...(acceptToken ? { authMethods: ['XOAUTH2'] } : {}),
     // The sink has no certificate: the sign-in crosses loopback in plain text.
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],

@@ -42,6 +42,7 @@ import type { AccountHandoff, ReviewService } from './review/review-service';
 import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
 import { receiptWorkerPool, type ReceiptRenderer } from './documents/receipt-renderer';
 import type { InboxWatch } from './mailbox/imap-watch';
+import { createAccessTokens } from './mailbox/oauth2-tokens';
 import { createTriageService, type TriageService } from './triage/triage-service';
 
 export interface App {
@@ -125,11 +126,15 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const vault = overrides.vault ?? unlocked.vault;
   // The IMAP and SMTP stacks load when first used: most commands never read or send mail.
   const { imap, smtp } = config;
-  const mailbox = once(async () => overrides.mailbox ?? (imap ? (await import('./mailbox/imap-mailbox')).createImapMailbox(imap, log) : createDirectoryMailbox(join(config.dataDir, 'inbox'))));
+  // One token cache for the intake, the IDLE watch and the outbox: one endpoint to back off from, one health fact.
+  const tokens = config.oauth2 ? createAccessTokens({ grant: config.oauth2, clock, log }) : null;
+  const mailbox = once(
+    async () => overrides.mailbox ?? (imap ? (await import('./mailbox/imap-mailbox')).createImapMailbox(imap, log, {}, tokens) : createDirectoryMailbox(join(config.dataDir, 'inbox'))),
+  );
   const transport = once(async () => {
     if (overrides.transport) return overrides.transport;
     const transports = await import('./outbox/nodemailer-transports');
-    return smtp ? transports.createSmtpTransport(smtp) : transports.createDirectoryTransport(join(config.dataDir, 'outgoing'));
+    return smtp ? transports.createSmtpTransport(smtp, tokens) : transports.createDirectoryTransport(join(config.dataDir, 'outgoing'));
   });
   const receipts = overrides.receipts ?? receiptWorkerPool();
   const compose = compositionSettings(config, receiptKey, receipts.render);
@@ -206,9 +211,16 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
         dryRun,
       ),
     backup: (target, { includeKey }) => backupDataDir({ db, dataDir: config.dataDir, target, key: unlocked.key, includeKey, clock }),
-    watchInbox: async (onNewMail) => (imap ? (await import('./mailbox/imap-watch')).watchImapInbox(imap, log, onNewMail) : null),
+    watchInbox: async (onNewMail) => (imap ? (await import('./mailbox/imap-watch')).watchImapInbox(imap, log, onNewMail, { tokens }) : null),
     health: () =>
-      judgeHealth({ lastCycle, now: clock.now(), maxCycleAgeMs: config.health.maxCycleAgeMs, databaseWritable: stats.writable(), sendingPaused: sendingPaused() }),
+      judgeHealth({
+        lastCycle,
+        now: clock.now(),
+        maxCycleAgeMs: config.health.maxCycleAgeMs,
+        databaseWritable: stats.writable(),
+        sendingPaused: sendingPaused(),
+        mailTokenFailing: tokens?.failing() ?? false,
+      }),
     async metrics() {
       const now = clock.now();
       return { contentType: metrics.contentType, body: await metrics.scrape(stats.read(calendarDay(now, config.timeZone)), now) };

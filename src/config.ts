@@ -8,6 +8,7 @@ import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from 
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import { LOG_LEVELS, type LogLevel } from './log';
 import type { ImapSettings } from './mailbox/imap-mailbox';
+import type { OAuth2Grant } from './mailbox/oauth2-tokens';
 import type { SmtpSettings } from './outbox/nodemailer-transports';
 import type { AutomaticMailLimits } from './queue/outbox-store';
 import type { AccountWebhook } from './review/account-webhook';
@@ -57,6 +58,10 @@ const timeZone = z.string().refine((zone) => {
   }
 }, 'must be an IANA time zone such as Asia/Shanghai');
 
+const MAIL_AUTH_MODES = ['password', 'oauth2-client-credentials', 'oauth2-refresh-token'] as const;
+const MICROSOFT_365_SCOPE = 'https://outlook.office365.com/.default';
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
 const settingsShape = {
   DATA_DIR: z.string().min(1).default('./data'),
   TIME_ZONE: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
@@ -87,6 +92,16 @@ const settingsShape = {
   IMAP_PROCESSED_MAILBOX: z.string().default('Processed'),
   IMAP_QUARANTINE_MAILBOX: z.string().default('Quarantine'),
   IMAP_TLS_REJECT_UNAUTHORIZED: flag(true),
+  MAIL_AUTH: z.enum(MAIL_AUTH_MODES).default('password'),
+  OAUTH_TOKEN_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => new URL(value).protocol === 'https:' || isLoopback(new URL(value).hostname), 'must be https (the client secret goes with it) unless it is on this machine')
+    .optional(),
+  OAUTH_TENANT_ID: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'must be the directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com').optional(),
+  OAUTH_CLIENT_ID: z.string().trim().optional(),
+  OAUTH_CLIENT_SECRET: z.string().optional(),
+  OAUTH_REFRESH_TOKEN: z.string().optional(),
+  OAUTH_SCOPE: z.string().trim().optional(),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: whole(587),
   SMTP_SECURE: flag(false),
@@ -124,9 +139,24 @@ const settingsShape = {
 // run names every problem.
 const environmentSchema = z
   .object(settingsShape)
-  .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && env.IMAP_PASSWORD), {
-    message: 'IMAP_USER and IMAP_PASSWORD are required when IMAP_HOST is set',
+  .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && (env.IMAP_PASSWORD || env.MAIL_AUTH !== 'password')), {
+    message: 'IMAP_USER and IMAP_PASSWORD (or an OAuth2 MAIL_AUTH) are required when IMAP_HOST is set',
     path: ['IMAP_USER'],
+    when: () => true,
+  })
+  .refine((env) => env.MAIL_AUTH === 'password' || (env.OAUTH_CLIENT_ID && (env.OAUTH_CLIENT_SECRET || env.MAIL_AUTH === 'oauth2-refresh-token')), {
+    message: 'OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET are required with an OAuth2 MAIL_AUTH (the secret may be left out only with a refresh token)',
+    path: ['MAIL_AUTH'],
+    when: () => true,
+  })
+  .refine((env) => env.MAIL_AUTH !== 'oauth2-client-credentials' || env.OAUTH_TENANT_ID || env.OAUTH_TOKEN_URL, {
+    message: 'is required with MAIL_AUTH=oauth2-client-credentials: the Microsoft 365 directory (tenant) ID, or OAUTH_TOKEN_URL for another provider',
+    path: ['OAUTH_TENANT_ID'],
+    when: () => true,
+  })
+  .refine((env) => env.MAIL_AUTH !== 'oauth2-refresh-token' || env.OAUTH_REFRESH_TOKEN, {
+    message: 'is required with MAIL_AUTH=oauth2-refresh-token',
+    path: ['OAUTH_REFRESH_TOKEN'],
     when: () => true,
   })
   .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
@@ -157,6 +187,8 @@ export interface Config {
   imap: ImapSettings | null;
   /** Absent in the embedded default: outgoing mail is written to DATA_DIR/outgoing. */
   smtp: SmtpSettings | null;
+  /** How IMAP and SMTP get an access token for XOAUTH2 (MAIL_AUTH); null: they sign in with their passwords. */
+  oauth2: OAuth2Grant | null;
   /** Absent: approved requests wait for `cancel-desk export` instead of being posted to the account system. */
   accountWebhook: AccountWebhook | null;
   schedules: { poll: string; outbox: string; housekeeping: string; webhook: string; retention: string };
@@ -271,7 +303,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
           port: env.IMAP_PORT,
           secure: env.IMAP_SECURE,
           user: env.IMAP_USER!,
-          password: env.IMAP_PASSWORD!,
+          password: env.MAIL_AUTH === 'password' ? env.IMAP_PASSWORD! : null,
           mailbox: env.IMAP_MAILBOX,
           processedMailbox: env.IMAP_PROCESSED_MAILBOX,
           quarantineMailbox: env.IMAP_QUARANTINE_MAILBOX,
@@ -281,6 +313,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
     smtp: env.SMTP_HOST
       ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null }
       : null,
+    oauth2: oauth2Grant(env),
     accountWebhook: env.ACCOUNT_WEBHOOK_URL ? { url: env.ACCOUNT_WEBHOOK_URL, secret: env.ACCOUNT_WEBHOOK_SECRET! } : null,
     schedules: { poll: env.POLL_SCHEDULE, outbox: env.OUTBOX_SCHEDULE, housekeeping: env.HOUSEKEEPING_SCHEDULE, webhook: env.WEBHOOK_SCHEDULE, retention: env.RETENTION_SCHEDULE },
     retention: { days: env.RETENTION_DAYS, purgeImapProcessed: env.IMAP_PURGE_PROCESSED },
@@ -317,6 +350,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
       },
     },
   };
+}
+
+function oauth2Grant(env: z.infer<typeof environmentSchema>): OAuth2Grant | null {
+  const clientId = env.OAUTH_CLIENT_ID!;
+  switch (env.MAIL_AUTH) {
+    case 'password':
+      return null;
+    case 'oauth2-client-credentials':
+      return {
+        grant: 'client_credentials',
+        tokenUrl: env.OAUTH_TOKEN_URL ?? `https://login.microsoftonline.com/${env.OAUTH_TENANT_ID!}/oauth2/v2.0/token`,
+        clientId,
+        clientSecret: env.OAUTH_CLIENT_SECRET!,
+        scope: env.OAUTH_SCOPE ?? MICROSOFT_365_SCOPE,
+      };
+    case 'oauth2-refresh-token':
+      // Google's refresh grant keeps the scopes consented to; a scope is only sent when one is set.
+      return {
+        grant: 'refresh_token',
+        tokenUrl: env.OAUTH_TOKEN_URL ?? GOOGLE_TOKEN_URL,
+        clientId,
+        clientSecret: env.OAUTH_CLIENT_SECRET ?? null,
+        refreshToken: env.OAUTH_REFRESH_TOKEN!,
+        scope: env.OAUTH_SCOPE ?? null,
+      };
+  }
 }
 
 /** `.env` files often leave a setting empty to mean "use the default". */

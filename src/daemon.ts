@@ -4,6 +4,7 @@ import { systemClock } from './clock';
 import { startConsole } from './console/start-console';
 import { describeFault, faultOf } from './faults';
 import type { Logger } from './log';
+import { MailTokenError } from './mailbox/oauth2-tokens';
 import { HEARTBEAT_MS } from './queue/daemon-lock';
 
 /**
@@ -64,6 +65,9 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     if (fault?.kind === 'fatal') {
       log.error('daemon_fatal', { job: name, reason: fault.reason, error: describeFault(fault, error) });
       stop({ fatal: fault.reason });
+    } else if (error instanceof MailTokenError) {
+      // Logged once where it happened (mail_token_failed) and shown in /healthz: not again every tick.
+      log.debug(`${name}_failed`, { reason: 'mail_token_failed', error: error.message, retry: 'next run' });
     } else if (fault) {
       log.warn(`${name}_failed`, { reason: fault.reason, error: error.message, retry: 'next run' });
     } else {

@@ -66,3 +66,41 @@ it('takes the console origin from WEB_PUBLIC_URL, and refuses one that is not an
   expect(loadConfig({}).web.publicOrigin).toBeNull();
   expect(() => loadConfig({ WEB_PUBLIC_URL: 'console.example.com' })).toThrow(/WEB_PUBLIC_URL/);
 });
+
+describe('mail sign-in (MAIL_AUTH)', () => {
+  const imap = { IMAP_HOST: 'outlook.office365.com', IMAP_USER: 'support@contoso.com', VAULT_KEY: Buffer.alloc(32, 1).toString('base64') };
+
+  it('signs in with passwords by default', () => {
+    const config = loadConfig({ ...imap, IMAP_PASSWORD: 'secret' });
+    expect({ oauth2: config.oauth2, password: config.imap?.password }).toEqual({ oauth2: null, password: 'secret' });
+  });
+
+  it('asks Microsoft 365 for a token with the client credentials of the tenant, for Exchange Online', () => {
+    const config = loadConfig({ ...imap, MAIL_AUTH: 'oauth2-client-credentials', OAUTH_TENANT_ID: 'contoso.onmicrosoft.com', OAUTH_CLIENT_ID: 'app', OAUTH_CLIENT_SECRET: 's3cret' });
+    expect(config.oauth2).toEqual({
+      grant: 'client_credentials',
+      tokenUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token',
+      clientId: 'app',
+      clientSecret: 's3cret',
+      scope: 'https://outlook.office365.com/.default',
+    });
+    expect(config.imap?.password).toBeNull();
+  });
+
+  it('asks Google for a token with the refresh token, without a scope unless one is set', () => {
+    const config = loadConfig({ ...imap, MAIL_AUTH: 'oauth2-refresh-token', OAUTH_CLIENT_ID: 'app', OAUTH_CLIENT_SECRET: 's3cret', OAUTH_REFRESH_TOKEN: '1//r' });
+    expect(config.oauth2).toEqual({ grant: 'refresh_token', tokenUrl: 'https://oauth2.googleapis.com/token', clientId: 'app', clientSecret: 's3cret', refreshToken: '1//r', scope: null });
+  });
+
+  it('names every missing OAuth2 setting at once', () => {
+    expect(() => loadConfig({ ...imap, MAIL_AUTH: 'oauth2-client-credentials' })).toThrow(/MAIL_AUTH: OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET.*OAUTH_TENANT_ID: is required/);
+    expect(() => loadConfig({ ...imap, MAIL_AUTH: 'oauth2-refresh-token', OAUTH_CLIENT_ID: 'app' })).toThrow(/OAUTH_REFRESH_TOKEN: is required/);
+    expect(() => loadConfig({ MAIL_AUTH: 'kerberos' })).toThrow(/MAIL_AUTH/);
+  });
+
+  it('refuses a token URL that would send the secret over plain HTTP to another machine', () => {
+    const oauth = { MAIL_AUTH: 'oauth2-client-credentials', OAUTH_CLIENT_ID: 'app', OAUTH_CLIENT_SECRET: 's3cret' };
+    expect(() => loadConfig({ ...oauth, OAUTH_TOKEN_URL: 'http://idp.example.com/token' })).toThrow(/OAUTH_TOKEN_URL: must be https/);
+    expect(loadConfig({ ...oauth, OAUTH_TOKEN_URL: 'http://127.0.0.1:8443/token' }).oauth2?.tokenUrl).toBe('http://127.0.0.1:8443/token');
+  });
+});

@@ -1,13 +1,15 @@
 import { ImapFlow, type ImapFlowError, type ImapFlowOptions } from 'imapflow';
 import { scrubText, type Logger } from '../log';
 import type { Destination, Mailbox, MailboxSession, PendingMessage } from './mailbox';
+import type { AccessTokens } from './oauth2-tokens';
 
 export interface ImapSettings {
   host: string;
   port: number;
   secure: boolean;
   user: string;
-  password: string;
+  /** Null: the user signs in with an OAuth2 access token (XOAUTH2) from the AccessTokens given alongside. */
+  password: string | null;
   mailbox: string;
   processedMailbox: string;
   quarantineMailbox: string;
@@ -64,6 +66,7 @@ export function createImapMailbox(
   settings: ImapSettings,
   log: Logger,
   timeouts: Partial<ImapTimeouts> = {},
+  tokens: AccessTokens | null = null,
 ): Mailbox {
   const folders = [settings.mailbox, settings.processedMailbox, settings.quarantineMailbox];
   if (new Set(folders).size !== folders.length) {
@@ -76,7 +79,9 @@ export function createImapMailbox(
   return {
     description,
     async open(): Promise<MailboxSession> {
-      const client = newImapClient(settings, log, { socketTimeoutMs, connectionTimeoutMs });
+      // A token failure is the token source's to log and back off from; it surfaces here as MailTokenError.
+      const accessToken = tokens ? await tokens.current() : null;
+      const client = newImapClient(settings, log, { socketTimeoutMs, connectionTimeoutMs }, accessToken);
       const connection = watchConnection(client, description, log);
       let step = 'connecting';
       try {
@@ -98,6 +103,7 @@ export function createImapMailbox(
         connection.closingOnPurpose = true;
         client.close();
         if (error instanceof UnsafeMailboxError) throw error;
+        forgetRefusedToken(error, accessToken, tokens);
         throw new Error(`could not open ${description} (${step}): ${describeImapError(error)}`, { cause: error });
       }
       return createSession(client, connection, settings, description, log);
@@ -124,14 +130,17 @@ export function describeMailbox(settings: ImapSettings): string {
   return `${settings.secure ? 'imaps' : 'imap'}://${encodeURIComponent(settings.user)}@${settings.host}:${settings.port}/${settings.mailbox}`;
 }
 
-/** A client for the configured server, not yet connected, logging through `log`. */
-export function newImapClient(settings: ImapSettings, log: Logger, timeouts: Partial<ImapTimeouts> = {}): ImapFlow {
+/**
+ * A client for the configured server, not yet connected, logging through `log`; it signs in with
+ * XOAUTH2 when given an access token, with the password otherwise.
+ */
+export function newImapClient(settings: ImapSettings, log: Logger, timeouts: Partial<ImapTimeouts> = {}, accessToken: string | null = null): ImapFlow {
   const { socketTimeoutMs, connectionTimeoutMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
   return new ImapFlow({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
-    auth: { user: settings.user, pass: settings.password },
+    auth: accessToken !== null ? { user: settings.user, accessToken } : { user: settings.user, pass: settings.password ?? '' },
     tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
     logger: imapflowLog(log),
     socketTimeout: socketTimeoutMs,
@@ -332,6 +341,11 @@ function parseKey(key: string): { uidValidity: bigint; uid: number } {
   const match = /^(\d+):(\d+)$/.exec(key);
   if (!match) throw new Error(`"${key}" is not an IMAP message key (UIDVALIDITY:UID)`);
   return { uidValidity: BigInt(match[1]), uid: Number(match[2]) };
+}
+
+/** A token the server refused (revoked before its time) is not offered again: the next sign-in gets a new one. */
+export function forgetRefusedToken(error: unknown, accessToken: string | null, tokens: AccessTokens | null): void {
+  if (accessToken !== null && (error as { authenticationFailed?: boolean }).authenticationFailed) tokens?.discard(accessToken);
 }
 
 /** imapflow's own message is often just "Command failed"; the server's answer says why. */

@@ -1,6 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../log';
-import { describeImapError, describeMailbox, newImapClient, type ImapSettings, type ImapTimeouts } from './imap-mailbox';
+import { describeImapError, describeMailbox, forgetRefusedToken, newImapClient, type ImapSettings, type ImapTimeouts } from './imap-mailbox';
+import { MailTokenError, type AccessTokens } from './oauth2-tokens';
 
 export interface InboxWatch {
   /** Ends the watching connection and any reconnect waiting; nothing is announced after it resolves. */
@@ -25,7 +26,7 @@ export function watchImapInbox(
   settings: ImapSettings,
   log: Logger,
   onNewMail: () => void,
-  options: { backoff?: Partial<ReconnectBackoff>; timeouts?: Partial<ImapTimeouts> } = {},
+  options: { backoff?: Partial<ReconnectBackoff>; timeouts?: Partial<ImapTimeouts>; tokens?: AccessTokens | null } = {},
 ): InboxWatch {
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const mailbox = describeMailbox(settings);
@@ -34,11 +35,11 @@ export function watchImapInbox(
   let retry: NodeJS.Timeout | null = null;
   let failures = 0;
 
-  const reconnectLater = (reason: string) => {
+  const reconnectLater = (reason: string, level: 'warn' | 'debug' = 'warn') => {
     if (stopped) return;
     const retryInMs = Math.min(backoff.maxDelayMs, backoff.firstDelayMs * 2 ** failures);
     failures++;
-    log.warn('imap.watch_interrupted', { mailbox, reason, failures, retryInMs });
+    log[level]('imap.watch_interrupted', { mailbox, reason, failures, retryInMs });
     retry = setTimeout(() => {
       retry = null;
       void connect();
@@ -46,7 +47,17 @@ export function watchImapInbox(
   };
 
   const connect = async () => {
-    const client = newImapClient(settings, log, options.timeouts);
+    const tokens = options.tokens ?? null;
+    let accessToken: string | null;
+    try {
+      accessToken = tokens ? await tokens.current() : null;
+    } catch (error) {
+      // The token source has logged the failure once already, and backs off on its own.
+      reconnectLater((error as Error).message, error instanceof MailTokenError ? 'debug' : 'warn');
+      return;
+    }
+    if (stopped) return;
+    const client = newImapClient(settings, log, options.timeouts, accessToken);
     current = client;
     let cause: Error | undefined;
     // imapflow emits 'error' at most once and then closes; without a listener it would crash the process.
@@ -80,6 +91,7 @@ export function watchImapInbox(
       if (current !== client) return;
       current = null;
       client.close();
+      forgetRefusedToken(error, accessToken, tokens);
       reconnectLater(describeImapError(error));
     }
   };

@@ -2,6 +2,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { AccessTokens } from '../mailbox/oauth2-tokens';
 import type { MailTransport, OutgoingMail } from './outgoing-mail';
 
 export interface SmtpSettings {
@@ -29,12 +31,13 @@ function toNodemailer(mail: OutgoingMail): Mail.Options {
   };
 }
 
-export function createSmtpTransport(settings: SmtpSettings): MailTransport {
+/** With `tokens`, SMTP_USER signs in with XOAUTH2 instead of SMTP_PASSWORD. */
+export function createSmtpTransport(settings: SmtpSettings, tokens: AccessTokens | null = null): MailTransport {
   const transporter = nodemailer.createTransport({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
-    auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
+    auth: settings.user ? (tokens ? oauth2Auth(settings.user, tokens) : { user: settings.user, pass: settings.password ?? '' }) : undefined,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
@@ -44,6 +47,27 @@ export function createSmtpTransport(settings: SmtpSettings): MailTransport {
       await transporter.sendMail(toNodemailer(mail));
     },
     close: () => transporter.close(),
+  };
+}
+
+function oauth2Auth(user: string, tokens: AccessTokens): SMTPTransport.Options['auth'] {
+  let offered: string | null = null;
+  return {
+    type: 'OAuth2',
+    user,
+    provisionCallback(_user, renew, callback) {
+      // `renew`: the server refused the token nodemailer last offered.
+      if (renew && offered !== null) tokens.discard(offered);
+      tokens.current().then(
+        (token) => {
+          offered = token;
+          // Our cache decides when a token is renewed (early, on the app's clock): an expiry long past
+          // makes nodemailer ask again at every sign-in instead of keeping the token itself.
+          callback(null, token, 1);
+        },
+        (error: Error) => callback(error, '', 0),
+      );
+    },
   };
 }
 

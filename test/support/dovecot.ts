@@ -47,6 +47,12 @@ export interface DovecotOptions {
    * server that lacks an extension; Dovecot's full default list when absent.
    */
   capabilities?: string[];
+  /**
+   * Also accept XOAUTH2 sign-ins, the one OAuth2 mechanism Microsoft 365 and Gmail both offer, with
+   * tokens checked by Dovecot's oauth2 passdb against this RFC 7662 introspection URL (POST);
+   * passwords keep working for the helpers here.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 /** Dovecot 2.3's default list without MOVE and UIDPLUS, as an older or minimal server answers. */
@@ -80,7 +86,13 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     path.join(dir, 'passwd'),
     `${MAIL_USER}:{PLAIN}${MAIL_PASSWORD}:${mailOwner.uid}:${mailOwner.gid}::${maildir}/${MAIL_USER}::\n`,
   );
-  await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port, capabilities: options.capabilities }));
+  if (options.oauth2IntrospectionUrl) {
+    await fs.writeFile(
+      path.join(dir, 'dovecot-oauth2.conf.ext'),
+      `introspection_url = ${options.oauth2IntrospectionUrl}\nintrospection_mode = post\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+    );
+  }
+  await fs.writeFile(configPath, renderConfig({ dir, baseDir, logPath, maildir, port, capabilities: options.capabilities, oauth2: options.oauth2IntrospectionUrl !== undefined }));
 
   const startupErrorPath = path.join(dir, 'startup.err');
   const exitCode = await runDaemonising(DOVECOT_BINARY, ['-c', configPath], startupErrorPath);
@@ -168,8 +180,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   };
 }
 
-function renderConfig(paths: { dir: string; baseDir: string; logPath: string; maildir: string; port: number; capabilities?: string[] }): string {
-  const { dir, baseDir, logPath, maildir, port, capabilities } = paths;
+function renderConfig(paths: { dir: string; baseDir: string; logPath: string; maildir: string; port: number; capabilities?: string[]; oauth2: boolean }): string {
+  const { dir, baseDir, logPath, maildir, port, capabilities, oauth2 } = paths;
   return `${capabilities ? `imap_capability = ${capabilities.join(' ')}\n` : ''}
 protocols = imap
 listen = 127.0.0.1
@@ -182,7 +194,7 @@ default_login_user = dovenull
 first_valid_uid = 1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2' : ''}
 # Even at 0 a failed login answers after about 0.5 s: Dovecot flushes its failure queue twice a second.
 auth_failure_delay = 0
 mail_location = maildir:${maildir}/%u
@@ -190,9 +202,18 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-passdb {
+${
+  oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2
+  args = ${path.join(dir, 'dovecot-oauth2.conf.ext')}
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
-  args = ${path.join(dir, 'passwd')}
+  args = ${path.join(dir, 'passwd')}${oauth2 ? '\n  mechanisms = plain login' : ''}
 }
 userdb {
   driver = passwd-file

@@ -8,7 +8,7 @@ export const CONSOLE_LANGUAGES: readonly ConsoleLanguage[] = ['en', 'zh'];
 
 type Values = Record<string, string | number>;
 
-/** The console's words in one language: `t('queue.heading')`, `t('waited.minutes', { minutes: 5 })`. */
+/** The console's words in one language: `t('queue.apply')`, `t('waited.minutes', { minutes: 5 })`. */
 export interface Translate {
   (key: string, values?: Values): string;
   /** For words named by data (an event type): whether the string files name it, so that a new one falls back to its identifier. */
@@ -17,7 +17,7 @@ export interface Translate {
 
 export interface ConsoleStrings {
   translate(language: ConsoleLanguage): Translate;
-  /** The strings as nested objects, for templates: `{{t.queue.heading}}`. */
+  /** The strings as nested objects, for templates: `{{t.queue.apply}}`. */
   tree(language: ConsoleLanguage): object;
 }
 

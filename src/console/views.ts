@@ -49,7 +49,7 @@ export function loadViews(dir: string): Views {
   };
 }
 
-/** The string keys a template names: `{{t.queue.heading}}` → `queue.heading`. */
+/** The string keys a template names: `{{t.queue.apply}}` → `queue.apply`. */
 function stringKeys(tokens: unknown[]): string[] {
   return tokens.flatMap((token) => {
     const [type, value, , , children] = token as [string, string, number, number, unknown[] | undefined];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
 import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
@@ -11,6 +12,7 @@ import { correctionCommand } from './cli/correction-command';
 import { helpTopic, usageOf } from './cli/help';
 import { receiptVerdict } from './cli/receipt-verdict';
 import { requestSummary } from './cli/request-summary';
+import { loadStrings } from './console/console-strings';
 import { terminalSafe } from './cli/terminal-text';
 import { configCommand } from './cli/config-command';
 import { templatesCheckedFirst } from './cli/startup-checks';
@@ -182,7 +184,7 @@ async function queueShowCommand(args: string[], config: Config): Promise<number>
     const review = app.review.review(reference);
     if (!review) return refuse(`no request ${reference}`);
     const shown = () => ({ ...requestJson(review.request, review.handoff), checks: review.checks, needsCloserReview: review.needsCloserReview });
-    process.stdout.write(values.json ? `${JSON.stringify(shown())}\n` : requestSummary(review, config.timeZone));
+    process.stdout.write(values.json ? `${JSON.stringify(shown())}\n` : requestSummary(review, config.timeZone, loadStrings(join(config.templatesDir, 'web'), new Map()).translate('en')));
     return 0;
   });
 }

@@ -1,5 +1,6 @@
 /** `queue show` for a person at a terminal: one request as plain text. Pure; `--json` is for programs. */
 import type { SenderAuthentication } from '../intake/intake-result';
+import type { Translate } from '../console/console-strings';
 import { checkLabel, documentProblemLabel, eventDetails, formatSize, formatTime, humanize, problemLabel, resultLabel, statusLabel } from '../console/present';
 import type { RequestEvent, RequestMessage } from '../queue/request-queue';
 import type { RequestReview } from '../review/review-service';
@@ -23,12 +24,13 @@ const DOUBT_LABELS: Record<string, string> = {
 
 type TimelineEntry = { at: string; lines: string[] };
 
-export function requestSummary(review: RequestReview, timeZone: string): string {
+/** `t`: the console's English words (templates/web/strings.en.json), so that a label reads the same at the terminal. */
+export function requestSummary(review: RequestReview, timeZone: string, t: Translate): string {
   const { request, checks, needsCloserReview, handoff } = review;
   const time = (iso: string) => formatTime(iso, timeZone);
   const sender = request.senderName ? `${request.senderName} <${request.email}>` : request.email;
   const lines = [
-    `${request.reference}  ${statusLabel(request.status)}${needsCloserReview ? '  (needs a closer look: a pre-check failed)' : ''}`,
+    `${request.reference}  ${statusLabel(t, request.status)}${needsCloserReview ? '  (needs a closer look: a pre-check failed)' : ''}`,
     `Times in ${timeZone}`,
     '',
     row('Decided', request.decidedBy ? `${time(request.decidedAt!)} by ${request.decidedBy}` : 'not yet'),
@@ -45,18 +47,18 @@ export function requestSummary(review: RequestReview, timeZone: string): string 
       const doubts = request.fieldDoubts.filter((doubt) => doubt.field === field).map((doubt) => DOUBT_LABELS[doubt.why] ?? doubt.why);
       return `  ${row(FIELD_LABELS[field], request.fields[field] ?? '-')}${doubts.length > 0 ? `  [unsure: ${doubts.join('; ')}]` : ''}`;
     }),
-    ...(request.problems.length > 0 ? ['', 'Problems', ...request.problems.map((problem) => `  ${problemLabel(problem)}`)] : []),
+    ...(request.problems.length > 0 ? ['', 'Problems', ...request.problems.map((problem) => `  ${problemLabel(t, problem)}`)] : []),
     '',
     'ID documents',
     ...(request.idDocuments.length === 0
       ? ['  none']
       : request.idDocuments.map((document) => {
-          const notes = [document.contentType, formatSize(document.size), documentProblemLabel(document.problem), document.counted ? null : 'came with an unverified reply, not counted'];
+          const notes = [document.contentType, formatSize(document.size), documentProblemLabel(t, document.problem), document.counted ? null : 'came with an unverified reply, not counted'];
           return `  ${document.position}. ${document.filename} (${notes.filter((note) => note !== null).join(', ')})`;
         })),
     '',
     'Pre-checks',
-    ...checks.map((check) => `  ${resultLabel(check.result).padEnd(9)}${checkLabel(check.name)}: ${check.detail}`),
+    ...checks.map((check) => `  ${resultLabel(t, check.result).padEnd(9)}${checkLabel(t, check.name)}: ${check.detail}`),
     ...(handoff
       ? [
           '',

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { languageFromHeader } from './console-strings';
 import { createContext, type ConsoleContext, type ConsoleDependencies } from './console-context';
 import { healthRoutes, MONITORING_PATHS } from './health-routes';
 import { requestRoutes } from './request-routes';
@@ -56,12 +57,15 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
   app.decorateRequest('staffRole', null);
   app.decorateRequest('mustChangePassword', false);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('language', 'en');
 
   app.addHook('onRequest', async (request, reply) => {
+    request.language = languageFromHeader(request.headers['accept-language']);
     // A form posted from another site is refused before anything else looks at it, signed in or not.
     if (request.method === 'POST' && !fromOwnOrigin(request, deps)) {
       deps.log.warn('console_origin_refused', { path: request.url.split('?')[0], origin: request.headers.origin ?? null, referer: request.headers.referer ?? null, ip: request.ip });
-      return context.sendMessage(request, reply, 403, 'This form has expired', 'The form was not sent by this console page. Nothing was changed. Reload the page and try again.');
+      const t = context.t(request);
+      return context.sendMessage(request, reply, 403, t('message.formExpired'), t('message.notFromThisPage'));
     }
     identify(context, request);
     if (isPublic(request)) return;
@@ -79,16 +83,19 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
     return payload;
   });
 
-  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
-    context.sendMessage(request, reply, 404, 'Not found', 'There is no such page.', { href: request.staffName ? '/requests' : '/login', label: request.staffName ? 'Back to the queue' : 'Sign in' });
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
+    const t = context.t(request);
+    return context.sendMessage(request, reply, 404, t('message.notFound'), t('message.noSuchPage'), { href: request.staffName ? '/requests' : '/login', label: request.staffName ? t('message.backToQueue') : t('message.signIn') });
+  };
   app.setNotFoundHandler(notFound);
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) deps.log.error('console_error', { method: request.method, path: request.routeOptions.url ?? null, error: error.message });
-    const text = status === 500 ? 'Something went wrong on our side; nothing was changed. Try again, and tell an administrator if it keeps happening.' : 'The console could not understand that request.';
+    const t = context.t(request);
+    const text = status === 500 ? t('message.serverError') : t('message.badRequestText');
     try {
-      return context.sendMessage(request, reply, status, status === 500 ? 'Error' : 'Bad request', text);
+      return context.sendMessage(request, reply, status, status === 500 ? t('message.error') : t('message.badRequest'), text);
     } catch {
       // Never Fastify's own error body: it would show the error's message.
       return reply.code(status).type('text/plain; charset=utf-8').send(text);
@@ -135,7 +142,7 @@ function fromOwnOrigin(request: FastifyRequest, deps: ConsoleDependencies): bool
 }
 
 /** What a member who must change their password may still reach. */
-const MAY_CHANGE_PASSWORD = ['/password', '/logout'];
+const MAY_CHANGE_PASSWORD = ['/password', '/logout', '/language'];
 
 function isPublic(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0];
@@ -161,4 +168,6 @@ function identify(context: ConsoleContext, request: FastifyRequest): void {
   request.staffRole = member.role;
   request.mustChangePassword = member.mustChangePassword;
   request.sessionToken = token;
+  // A choice the member made with the switch wins over what their browser asks for.
+  if (member.language !== null) request.language = member.language;
 }

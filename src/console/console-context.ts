@@ -9,7 +9,8 @@ import type { ReviewService, StaffDirectory } from '../review/review-service';
 import type { TriageService } from '../triage/triage-service';
 import { STATUSES, statusLabel } from './present';
 import type { Page, Views } from './views';
-import { csrfTokenFor } from './web-security';
+import type { ConsoleLanguage, Translate } from './console-strings';
+import { csrfTokenFor, pageReturnPath } from './web-security';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +22,8 @@ declare module 'fastify' {
     mustChangePassword: boolean;
     /** The session's secret (from the cookie), for the CSRF token; null when anonymous. */
     sessionToken: string | null;
+    /** The console language for this request: the member's choice, else the browser's Accept-Language. */
+    language: ConsoleLanguage;
   }
 }
 
@@ -53,6 +56,8 @@ export interface ConsoleDependencies {
 export interface ConsoleContext extends ConsoleDependencies {
   views: Views;
   cookies: { session: string; signIn: string };
+  /** The words of the request's language. */
+  t(request: FastifyRequest): Translate;
   sendPage(request: FastifyRequest, reply: FastifyReply, status: number, page: Page, title: string, view: Record<string, unknown>): FastifyReply;
   sendMessage(request: FastifyRequest, reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; label: string }): FastifyReply;
 }
@@ -61,18 +66,22 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
   const cookies = deps.secureCookie ? { session: '__Host-cd_session', signIn: '__Host-cd_signin' } : { session: 'cd_session', signIn: 'cd_signin' };
 
   const layout = (request: FastifyRequest, page: Page, title: string, view: Record<string, unknown>) => {
-    if (request.staffName === null || request.sessionToken === null) return { page, title, signedIn: null, ...view };
+    const words = { t: views.strings.tree(request.language), zh: request.language === 'zh' };
+    if (request.staffName === null || request.sessionToken === null) return { page, title, ...words, signedIn: null, ...view };
     const csrf = csrfTokenFor(request.sessionToken);
     const current = typeof view.currentStatus === 'string' ? view.currentStatus : null;
     return {
       page,
       title,
       csrf,
+      ...words,
       signedIn: {
         staff: request.staffName,
         csrf,
+        // The language switch brings the member back to the page they were on.
+        here: pageReturnPath(request.url) ?? '/requests',
         // Until they choose their own password, the queue is not theirs to browse.
-        tabs: request.mustChangePassword ? [] : tabs(current, request.staffName),
+        tabs: request.mustChangePassword ? [] : tabs(views.strings.translate(request.language), current, request.staffName),
         isAdmin: request.staffRole === 'admin' && !request.mustChangePassword,
         staffCurrent: current === 'staff',
         passwordCurrent: current === 'password',
@@ -82,7 +91,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
   };
 
   /** The header's counts per status and of unsorted mail; left out (not failed) when the queue cannot be read, so that error pages still render. */
-  const tabs = (current: string | null, staffName: string) => {
+  const tabs = (t: Translate, current: string | null, staffName: string) => {
     let counts: Record<string, number>;
     let unsorted: number;
     let mine: number;
@@ -95,10 +104,10 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     }
     const total = STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
     return [
-      ...STATUSES.map((status) => ({ status, label: statusLabel(status), count: counts[status] ?? 0, href: `/requests?status=${status}`, current: current === status })),
-      { status: 'all', label: 'All', count: total, href: '/requests?status=all', current: current === 'all' },
-      { status: 'mine', label: 'Mine', count: mine, href: '/requests?mine=1', current: current === 'mine' },
-      { status: 'triage', label: 'Unsorted mail', count: unsorted, href: '/triage', current: current === 'triage' },
+      ...STATUSES.map((status) => ({ status, label: statusLabel(t, status), count: counts[status] ?? 0, href: `/requests?status=${status}`, current: current === status })),
+      { status: 'all', label: t('tabs.all'), count: total, href: '/requests?status=all', current: current === 'all' },
+      { status: 'mine', label: t('tabs.mine'), count: mine, href: '/requests?mine=1', current: current === 'mine' },
+      { status: 'triage', label: t('tabs.triage'), count: unsorted, href: '/triage', current: current === 'triage' },
     ];
   };
 
@@ -106,6 +115,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     ...deps,
     views,
     cookies,
+    t: (request) => views.strings.translate(request.language),
     sendPage(request, reply, status, page, title, view) {
       return reply.code(status).type('text/html; charset=utf-8').send(views.render(page, layout(request, page, title, view)));
     },

@@ -1,98 +1,101 @@
 /** Turns review data into the words and labels staff read. Pure; no HTML here (templates escape). */
-import type { EvidenceSignal, RequestProblem } from '../intake/intake-result';
+import { EVIDENCE_SIGNALS, REQUEST_PROBLEMS, type EvidenceSignal, type FieldDoubt, type RequestProblem } from '../intake/intake-result';
 import type { RequestStatus } from '../queue/request-status';
-import type { PreCheck, PreCheckName } from '../review/review-service';
+import { TRIAGE_STATUSES } from '../queue/triage-store';
+import type { DecisionRefusal, PreCheck, PreCheckName } from '../review/review-service';
+import type { TriageAction, TriageRefusal } from '../triage/triage-service';
+import type { Translate } from './console-strings';
 
 export const STATUSES: readonly RequestStatus[] = ['pending_review', 'needs_info', 'approved', 'closed', 'rejected'];
 
-export const STATUS_LABELS: Record<RequestStatus, string> = {
-  pending_review: 'Pending review',
-  needs_info: 'Needs info',
-  approved: 'Approved',
-  closed: 'Closed',
-  rejected: 'Rejected',
-};
-
-const CHECK_LABELS: Record<PreCheckName, string> = {
-  account_found: 'Account found',
-  sender_matches_account: 'Sender matches account',
-  registration_date: 'Registration date',
-  sender_authentication: 'Sender authentication',
-  id_document: 'ID document',
-  document_reused: 'ID document not used elsewhere',
-  other_requests: 'Other requests for this username',
-};
-
-const RESULT_LABELS: Record<PreCheck['result'], string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
-
-const PROBLEM_LABELS: Record<RequestProblem, string> = {
-  missing_username: 'No username given',
-  missing_registration_date: 'No registration date given',
-  ambiguous_registration_date: 'Registration date is ambiguous',
-  missing_reason: 'No reason given',
-  missing_id_document: 'No ID document attached',
-  invalid_id_document: 'An ID document is not a usable image or PDF',
-};
-
-const DOCUMENT_PROBLEM_LABELS: Record<string, string> = {
-  unsupported_type: 'not an image or PDF',
-  type_mismatch: 'content differs from its name',
-  empty: 'empty file',
-  too_large: 'too large',
-};
-
-const EVIDENCE_LABELS: Record<EvidenceSignal, string> = {
-  bounce: 'Bounce',
-  auto_reply: 'Automatic reply',
-  own_mail: 'Our own mail',
-  bulk: 'Bulk or list mail',
-  cancel_phrase: 'Asks to close the account',
-  subject_cancel_word: 'Cancel word in the subject',
-  labelled_field: 'Labelled field',
-  id_document: 'ID document attached',
-  request_reference: 'Names a request',
-  replies_to_our_mail: 'Answers our mail',
-  keeps_account: 'Says to keep the account',
-  question: 'Asks a question',
-  notice: 'Reads like a notice or phishing',
-  sender_authentication_failed: 'Sender failed authentication',
-  field_corrected: 'Corrected within the mail',
-};
-
-export function evidenceLabel(signal: EvidenceSignal): string {
-  return EVIDENCE_LABELS[signal] ?? humanize(signal);
+/** The names a label family has, each once: a label is the string `<family>.<name>`. */
+function names<Name extends string>(record: Record<Name, true>): Name[] {
+  return Object.keys(record) as Name[];
 }
 
-export function statusLabel(status: RequestStatus): string {
-  return STATUS_LABELS[status] ?? status;
+const CHECKS = names<PreCheckName>({ account_found: true, sender_matches_account: true, registration_date: true, sender_authentication: true, id_document: true, document_reused: true, other_requests: true });
+const RESULTS = names<PreCheck['result']>({ pass: true, warn: true, fail: true, unknown: true });
+const PROBLEMS: readonly RequestProblem[] = REQUEST_PROBLEMS;
+const DOCUMENT_PROBLEMS = ['unsupported_type', 'type_mismatch', 'empty', 'too_large'];
+const EVIDENCE: readonly EvidenceSignal[] = EVIDENCE_SIGNALS;
+const DOUBTS = names<FieldDoubt['why']>({ from_prose: true, from_subject: true, bare_line: true, corrected_in_mail: true, ambiguous_date: true });
+export const REQUEST_DONE = names<RequestDone>({ approve: true, reject: true, 'request-info': true, close: true, reply: true, note: true, edit: true, assign: true, unassign: true });
+const REQUEST_REFUSALS = names<DecisionRefusal>({ not_found: true, illegal_transition: true, decided_concurrently: true, missing_text: true, unknown_staff: true, invalid_value: true });
+export const TRIAGE_DONE = names<TriageAction['kind']>({ promote: true, reply: true, dismiss: true });
+const TRIAGE_REFUSALS = names<TriageRefusal>({ not_found: true, settled: true, changed: true, missing_text: true, unknown_staff: true });
+
+/** What a staff member just did on a request, for the notice on the page they land on. */
+export type RequestDone = 'approve' | 'reject' | 'request-info' | 'close' | 'reply' | 'note' | 'edit' | 'assign' | 'unassign';
+
+/** Every string the code names by a family and a value: checked at start like the templates' keys. */
+export const CODE_KEYS: readonly string[] = [
+  ...STATUSES.map((status) => `status.${status}`),
+  ...CHECKS.map((name) => `check.${name}`),
+  ...RESULTS.map((result) => `result.${result}`),
+  ...PROBLEMS.map((problem) => `problem.${problem}`),
+  ...DOCUMENT_PROBLEMS.map((problem) => `documentProblem.${problem}`),
+  ...EVIDENCE.map((signal) => `evidence.${signal}`),
+  ...DOUBTS.map((why) => `doubt.${why}`),
+  ...REQUEST_DONE.map((done) => `request.done.${done}`),
+  ...REQUEST_REFUSALS.map((refusal) => `request.refusal.${refusal}`),
+  ...TRIAGE_DONE.map((done) => `triageItem.done.${done}`),
+  ...TRIAGE_REFUSALS.map((refusal) => `triageItem.refusal.${refusal}`),
+  ...TRIAGE_STATUSES.map((status) => `triageStatus.${status}`),
+  ...(['in', 'out', 'note'] as const).map((direction) => `speaker.${direction}`),
+  ...(['en', 'zh'] as const).map((language) => `language.${language}`),
+  ...(['pending', 'delivered'] as const).map((state) => `handoff.${state}`),
+  ...(['username', 'registrationDate', 'reason'] as const).map((field) => `field.${field}`),
+];
+
+/** A label of a family whose values may outlive the string files (an older database): the identifier when unnamed. */
+export function label(t: Translate, family: string, name: string, fallback = humanize(name)): string {
+  const key = `${family}.${name}`;
+  return t.has(key) ? t(key) : fallback;
 }
 
-export function checkLabel(name: PreCheckName): string {
-  return CHECK_LABELS[name] ?? name;
+export function evidenceLabel(t: Translate, signal: EvidenceSignal): string {
+  return label(t, 'evidence', signal);
 }
 
-export function resultLabel(result: PreCheck['result']): string {
-  return RESULT_LABELS[result] ?? result;
+export function statusLabel(t: Translate, status: RequestStatus): string {
+  return label(t, 'status', status, status);
 }
 
-export function problemLabel(problem: string): string {
-  return (PROBLEM_LABELS as Record<string, string>)[problem] ?? problem.replace(/_/g, ' ');
+export function checkLabel(t: Translate, name: PreCheckName): string {
+  return label(t, 'check', name, name);
 }
 
-export function documentProblemLabel(problem: string | null): string | null {
-  return problem === null ? null : (DOCUMENT_PROBLEM_LABELS[problem] ?? problem.replace(/_/g, ' '));
+export function resultLabel(t: Translate, result: PreCheck['result']): string {
+  return label(t, 'result', result, result);
+}
+
+export function problemLabel(t: Translate, problem: string): string {
+  return label(t, 'problem', problem, problem.replace(/_/g, ' '));
+}
+
+export function documentProblemLabel(t: Translate, problem: string | null): string | null {
+  return problem === null ? null : label(t, 'documentProblem', problem, problem.replace(/_/g, ' '));
+}
+
+export function doubtLabel(t: Translate, why: FieldDoubt['why']): string {
+  return label(t, 'doubt', why, why.replace(/_/g, ' '));
+}
+
+/** An event type as staff read it: named in the string files, or else the identifier made readable. */
+export function eventLabel(t: Translate, type: string): string {
+  return label(t, 'event', type);
 }
 
 /** How long since an instant, in the two largest units: "3 d 4 h", "5 h 12 min", "12 min", "< 1 min". */
-export function waited(sinceIso: string, now: Date): string {
+export function waited(t: Translate, sinceIso: string, now: Date): string {
   const minutes = Math.floor((now.getTime() - new Date(sinceIso).getTime()) / 60_000);
-  if (!Number.isFinite(minutes) || minutes < 1) return '< 1 min';
+  if (!Number.isFinite(minutes) || minutes < 1) return t('waited.lessThanAMinute');
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${rest} min`;
-  return `${rest} min`;
+  if (days > 0) return t('waited.days', { days, hours });
+  if (hours > 0) return t('waited.hours', { hours, minutes: rest });
+  return t('waited.minutes', { minutes: rest });
 }
 
 /** Waiting since more than this is flagged on the queue. */

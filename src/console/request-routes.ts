@@ -1,25 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calendarDay } from '../clock';
 import { isUndecided, type RequestStatus } from '../queue/request-status';
-import type { FieldDoubt, FieldName } from '../intake/intake-result';
-import type { CancellationRequest, RequestMessage } from '../queue/request-queue';
+import type { FieldName } from '../intake/intake-result';
+import type { CancellationRequest } from '../queue/request-queue';
 import type { CheckCounts } from '../review/pre-checks';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
 import type { ConsoleContext } from './console-context';
+import type { Translate } from './console-strings';
 import {
   checkLabel,
   documentProblemLabel,
+  doubtLabel,
   eventDetails,
+  eventLabel,
   evidenceLabel,
   formatSize,
   formatTime,
-  humanize,
+  label,
   LONG_WAIT_MS,
+  REQUEST_DONE,
   problemLabel,
   resultLabel,
   STATUSES,
   statusLabel,
   waited,
+  type RequestDone,
 } from './present';
 import { refuseCsrf } from './sign-in-routes';
 import { contentDisposition, csrfTokenFor, isInlineType, sameSecret } from './web-security';
@@ -28,56 +33,23 @@ type Form = Record<string, unknown>;
 
 const REFERENCE = /^CR-[A-Z0-9]{8,32}$/;
 
-type Action = 'approve' | 'reject' | 'request-info' | 'close';
-/** What a staff member just did, for the notice on the page they land on. */
-type Done = Action | 'reply' | 'note' | 'edit' | 'assign' | 'unassign';
 
-const REFUSALS: Record<DecisionRefusal, { status: number; title: string }> = {
-  not_found: { status: 404, title: 'No such request.' },
-  illegal_transition: { status: 409, title: 'This decision is not possible.' },
-  decided_concurrently: { status: 409, title: 'Someone else changed this request first.' },
-  missing_text: { status: 400, title: 'Some text is needed.' },
-  unknown_staff: { status: 403, title: 'Your account may not decide.' },
-  invalid_value: { status: 400, title: 'That value cannot be used.' },
-};
-
-const DONE: Record<Done, string> = {
-  approve: 'Approved. The customer is told the closure is under way; record the closure once the account system confirms it.',
-  reject: 'Rejected. The mail with your reason to the customer is queued.',
-  'request-info': 'Information requested. The mail to the customer is queued; the request waits for their reply.',
-  close: 'Recorded as closed. The closure confirmation to the customer is queued.',
-  reply: 'Your reply to the customer is queued; it goes out in the thread of the request.',
-  note: 'Your note is added to the conversation.',
-  edit: 'Corrected. The correction is in the log and the pre-checks were run again.',
-  assign: 'The request is assigned to you; it is listed under Mine.',
-  unassign: 'The request is assigned to nobody now.',
-};
+const REFUSAL_STATUS: Record<DecisionRefusal, number> = { not_found: 404, illegal_transition: 409, decided_concurrently: 409, missing_text: 400, unknown_staff: 403, invalid_value: 400 };
 
 const EDITABLE: Record<string, FieldName> = { username: 'username', registrationDate: 'registrationDate', reason: 'reason' };
 
-/** Why intake was unsure of a field, for staff to look at it first. */
-const DOUBT_LABELS: Record<FieldDoubt['why'], string> = {
-  from_prose: 'read from a sentence, not a label',
-  from_subject: 'read from the subject',
-  bare_line: 'a line without a label',
-  corrected_in_mail: 'the customer corrected it in the same mail',
-  ambiguous_date: 'the date could be read more than one way',
-};
-
-function openChecks(counts: CheckCounts): string {
-  return [counts.warn > 0 ? `${counts.warn} warn` : null, counts.unknown > 0 ? `${counts.unknown} unknown` : null].filter(Boolean).join(' · ');
+function openChecks(t: Translate, counts: CheckCounts): string {
+  return [counts.warn > 0 ? t('queue.checksWarn', { count: counts.warn }) : null, counts.unknown > 0 ? t('queue.checksUnknown', { count: counts.unknown }) : null].filter(Boolean).join(' · ');
 }
-
-const SPEAKER: Record<RequestMessage['direction'], string> = { in: 'Customer', out: 'Sent to the customer', note: 'Staff' };
 
 /**
  * Every message of the request in time order: the customer's mails, ours, staff notes and decisions.
  * Those that came after staff last looked are marked new.
  */
-function conversation(request: CancellationRequest, timeZone: string) {
+function conversation(t: Translate, request: CancellationRequest, timeZone: string) {
   const messages = request.messages.map((message, index) => ({
     direction: message.direction,
-    speaker: message.direction === 'note' && message.subject !== 'note' ? `${SPEAKER.note}: ${humanize(message.subject)}` : SPEAKER[message.direction],
+    speaker: message.direction === 'note' && message.subject !== 'note' ? `${t('speaker.note')}: ${eventLabel(t, message.subject)}` : t(`speaker.${message.direction}`),
     at: formatTime(message.at, timeZone),
     atIso: message.at,
     from: message.from,
@@ -88,10 +60,10 @@ function conversation(request: CancellationRequest, timeZone: string) {
     isNew: message.direction === 'in' && request.unreadSince !== null && message.at >= request.unreadSince,
     documents: message.documents.join(', '),
     attachments: message.attachments.join(', '),
-    changes: Object.entries(message.changes).map(([field, change]) => ({ field: humanize(field), from: change?.from ?? '—', to: change?.to ?? '—' })),
+    changes: Object.entries(message.changes).map(([field, change]) => ({ field: label(t, 'field', field), from: change?.from ?? '—', to: change?.to ?? '—' })),
     latest: index === request.messages.length - 1,
   }));
-  return { messages, count: messages.length, hasUnread: messages.some((message) => message.isNew) };
+  return { messages, countText: t('conversation.count', { count: messages.length }), hasUnread: messages.some((message) => message.isNew) };
 }
 
 /** The queue, one request, decisions and ID documents. Every route here is for signed-in staff only (see the auth hook). */
@@ -102,6 +74,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
   app.get('/', async (_request, reply) => reply.redirect('/requests', 303));
 
   app.get('/requests', async (request, reply) => {
+    const t = context.t(request);
     const query = request.query as Form;
     const statusParam = typeof query.status === 'string' ? query.status : null;
     const mine = query.mine === '1';
@@ -125,35 +98,36 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       if (page > 1) params.set('page', String(page));
       return `/requests?${params.toString()}`;
     };
-    const heading = search ? `Search` : mine ? 'Mine' : status ? statusLabel(status) : 'All requests';
-    return context.sendPage(request, reply, 200, 'queue', search ? `Search: ${search}` : heading, {
+    const heading = search ? t('queue.search') : mine ? t('tabs.mine') : status ? statusLabel(t, status) : t('queue.allRequests');
+    return context.sendPage(request, reply, 200, 'queue', search ? t('queue.searchTitle', { search }) : heading, {
       currentStatus: search ? null : mine ? 'mine' : (status ?? 'all'),
       heading,
       search,
       mine,
-      totalText: `${listing.total} ${listing.total === 1 ? 'request' : 'requests'}${search ? ` matching “${search}”` : ''}, soonest due first`,
+      totalText: t(search ? (listing.total === 1 ? 'queue.totalOneMatching' : 'queue.totalMatching') : listing.total === 1 ? 'queue.totalOne' : 'queue.total', { count: listing.total, search }),
       filtered: Boolean(search || check || unread || statusParam || mine),
       unread,
       statusOptions: [
-        { value: 'all', label: 'Any status', selected: status === undefined },
-        ...STATUSES.map((value) => ({ value, label: statusLabel(value), selected: value === status })),
+        { value: 'all', label: t('queue.anyStatus'), selected: status === undefined },
+        ...STATUSES.map((value) => ({ value, label: statusLabel(t, value), selected: value === status })),
       ],
       checkOptions: [
-        { value: '', label: 'Any', selected: check === undefined },
-        { value: 'needs_closer_review', label: 'Needs closer review', selected: check === 'needs_closer_review' },
-        { value: 'clear', label: 'All checks clear', selected: check === 'clear' },
+        { value: '', label: t('queue.anyCheck'), selected: check === undefined },
+        { value: 'needs_closer_review', label: t('queue.needsCloserReview'), selected: check === 'needs_closer_review' },
+        { value: 'clear', label: t('queue.allChecksClear'), selected: check === 'clear' },
       ],
       hasItems: listing.items.length > 0,
+      emptyText: search ? t('queue.emptyMatching', { search }) : t('queue.empty'),
       items: listing.items.map((item) => {
         const open = isUndecided(item.status);
         return {
           reference: item.reference,
           status: item.status,
-          statusLabel: statusLabel(item.status),
+          statusLabel: statusLabel(t, item.status),
           needsCloserReview: item.needsCloserReview,
           checksClear: item.checkState === 'clear',
           // Not clear and nothing failed: say how much is still open, never "Clear".
-          checksOpen: item.checkState === 'open' ? openChecks(item.checkCounts) : null,
+          checksOpen: item.checkState === 'open' ? openChecks(t, item.checkCounts) : null,
           unread: item.unreadSince !== null,
           // A reply after the decision reopens nothing: it is only shown, so that someone reads it.
           replyAfterDecision: item.unreadSince !== null && !isUndecided(item.status),
@@ -163,15 +137,14 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           assignedToMe: item.assignedTo === request.staffName,
           receivedAt: item.receivedAt,
           received: formatTime(item.receivedAt, timeZone),
-          waited: open ? waited(item.receivedAt, now) : '—',
+          waited: open ? waited(t, item.receivedAt, now) : '—',
           due: item.dueDate ?? '—',
           // Past its last promised day and still undecided: the promise to the customer is broken.
           overdue: item.status === 'pending_review' && item.dueDate !== null && item.dueDate < calendarDay(now, timeZone),
           longWait: open && now.getTime() - new Date(item.receivedAt).getTime() > LONG_WAIT_MS,
         };
       }),
-      page: requestedPage,
-      pages,
+      pageText: t('queue.pageOf', { page: requestedPage, pages }),
       previous: requestedPage > 1 ? link(Math.min(requestedPage - 1, pages)) : null,
       following: requestedPage < pages ? link(requestedPage + 1) : null,
     });
@@ -182,7 +155,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const query = request.query as Form;
     const found = REFERENCE.test(reference) ? review.review(reference) : null;
     if (!found) return notFound(request, reply);
-    const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Done) : null;
+    const done = typeof query.done === 'string' && (REQUEST_DONE as string[]).includes(query.done) ? (query.done as RequestDone) : null;
     const viewing = typeof query.document === 'string' && /^[1-9]\d{0,3}$/.test(query.document) ? Number(query.document) : null;
     const promoted = typeof query.promoted === 'string' && /^[1-9]\d{0,9}$/.test(query.promoted) ? query.promoted : null;
     // The page shows what was new before this visit; from now on the queue no longer marks it.
@@ -216,7 +189,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       }
       const outcome =
         version === null
-          ? ({ ok: false, reason: 'decided_concurrently', message: 'The form did not say which version of the request it was for. Reload the page and decide again.' } as const)
+          ? ({ ok: false, reason: 'decided_concurrently', message: context.t(request)('request.noVersion') } as const)
           : review.decide(reference, decision, version);
       if (outcome.ok) {
         context.log.info('console_decided', { reference, decision: decision.kind, staff: by });
@@ -224,9 +197,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       }
       const current = review.review(reference);
       if (!current) return notFound(request, reply);
-      const refusal = REFUSALS[outcome.reason] ?? { status: 409, title: 'Not decided.' };
-      return showRequest(request, reply, refusal.status, current, {
-        refusal: { title: refusal.title, message: outcome.message },
+      return showRequest(request, reply, REFUSAL_STATUS[outcome.reason], current, {
+        refusal: refusal(request, outcome),
         form: {
           note: text('note'),
           reason: text('reason'),
@@ -248,7 +220,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const version = typeof form.version === 'string' && /^\d{1,9}$/.test(form.version) ? Number(form.version) : null;
     const outcome =
       field === null || version === null
-        ? ({ ok: false, reason: 'invalid_value', message: 'Choose the field to correct, and reload the page if it is old.' } as const)
+        ? ({ ok: false, reason: 'invalid_value', message: context.t(request)('request.chooseField') } as const)
         : review.correct(reference, { by: request.staffName!, field, value }, version);
     if (outcome.ok) {
       context.log.info('console_corrected', { reference, field, staff: request.staffName });
@@ -256,8 +228,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     }
     const current = review.review(reference);
     if (!current) return notFound(request, reply);
-    const refusal = REFUSALS[outcome.reason];
-    return showRequest(request, reply, refusal.status, current, { refusal: { title: refusal.title, message: outcome.message }, correction: { field: field ?? '', value } });
+    return showRequest(request, reply, REFUSAL_STATUS[outcome.reason], current, { refusal: refusal(request, outcome), correction: { field: field ?? '', value } });
   });
 
   for (const kind of ['reply', 'note'] as const) {
@@ -275,9 +246,8 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       }
       const current = review.review(reference);
       if (!current) return notFound(request, reply);
-      const refusal = REFUSALS[outcome.reason] ?? { status: 409, title: 'Not sent.' };
-      return showRequest(request, reply, refusal.status, current, {
-        refusal: { title: refusal.title, message: outcome.message },
+      return showRequest(request, reply, REFUSAL_STATUS[outcome.reason], current, {
+        refusal: refusal(request, outcome),
         words: { reply: kind === 'reply' ? text : '', note: kind === 'note' ? text : '' },
       });
     });
@@ -296,8 +266,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     if (!outcome.ok) {
       const current = review.review(reference);
       if (!current) return notFound(request, reply);
-      const refusal = REFUSALS[outcome.reason];
-      return showRequest(request, reply, refusal.status, current, { refusal: { title: refusal.title, message: outcome.message } });
+      return showRequest(request, reply, REFUSAL_STATUS[outcome.reason], current, { refusal: refusal(request, outcome) });
     }
     context.log.info('console_assigned', { reference, staff: by, to });
     return reply.redirect(`/requests/${reference}?done=${to === null ? 'unassign' : 'assign'}`, 303);
@@ -329,7 +298,12 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
   });
 
   function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    return context.sendMessage(request, reply, 404, 'Not found', 'There is no such request or document.', { href: '/requests', label: 'Back to the queue' });
+    const t = context.t(request);
+    return context.sendMessage(request, reply, 404, t('message.notFound'), t('message.noSuchRequest'), { href: '/requests', label: t('message.backToQueue') });
+  }
+
+  function refusal(request: FastifyRequest, outcome: { reason: DecisionRefusal; message: string }) {
+    return { title: context.t(request)(`request.refusal.${outcome.reason}`), message: outcome.message };
   }
 
   function showRequest(
@@ -338,7 +312,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     status: number,
     found: RequestReview,
     options: {
-      done?: Done | null;
+      done?: RequestDone | null;
       viewing?: number | null;
       promoted?: string | null;
       refusal?: { title: string; message: string };
@@ -351,6 +325,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
   ): FastifyReply {
     const { request: cancellation, checks, needsCloserReview, bodyText, handoff, otherRequests } = found;
     const { reference } = cancellation;
+    const t = context.t(request);
     const now = clock.now();
     const open = isUndecided(cancellation.status);
     const base = `/requests/${reference}`;
@@ -364,7 +339,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       valid: document.valid,
       counted: document.counted,
       purged: document.purgedAt !== null,
-      problem: documentProblemLabel(document.problem),
+      problem: documentProblemLabel(t, document.problem),
       inline: isInlineType(document.contentType),
       href: `${base}/documents/${document.position}`,
       viewHref: `${base}?document=${document.position}#viewer`,
@@ -377,14 +352,14 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     return context.sendPage(request, reply, status, 'request', reference, {
       reference,
       status: cancellation.status,
-      statusLabel: statusLabel(cancellation.status),
+      statusLabel: statusLabel(t, cancellation.status),
       currentStatus: null,
       needsCloserReview,
       open,
       hasOtherRequests: otherRequests.length > 0,
       otherRequests: otherRequests.map((other) => ({
         reference: other.reference,
-        statusLabel: statusLabel(other.status),
+        statusLabel: statusLabel(t, other.status),
         status: other.status,
         email: other.email,
         username: other.username ?? '',
@@ -392,29 +367,29 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       })),
       receivedAt: cancellation.receivedAt,
       received: formatTime(cancellation.receivedAt, timeZone),
-      waited: waited(cancellation.receivedAt, now),
+      waited: waited(t, cancellation.receivedAt, now),
       due: cancellation.dueDate,
       overdue: cancellation.status === 'pending_review' && cancellation.dueDate !== null && cancellation.dueDate < calendarDay(now, timeZone),
       updatedAt: cancellation.updatedAt,
       updated: formatTime(cancellation.updatedAt, timeZone),
       notice: options.done
-        ? { text: DONE[options.done], nextHref: next ? `/requests/${next.reference}` : null, nextReference: next?.reference ?? null }
+        ? { text: t(`request.done.${options.done}`), nextHref: next ? `/requests/${next.reference}` : null, nextReference: next?.reference ?? null }
         : options.promoted
-          ? { text: `Promoted from unsorted mail ${options.promoted}.`, nextHref: null, nextReference: null }
+          ? { text: t('request.promoted', { id: options.promoted }), nextHref: null, nextReference: null }
           : null,
       refusal: options.refusal ?? null,
       email: cancellation.email,
       username: cancellation.fields.username ?? '',
       registrationDate: cancellation.fields.registrationDate ?? '',
       reason: cancellation.fields.reason ?? '',
-      languageLabel: cancellation.language === 'zh' ? 'Chinese (zh)' : 'English (en)',
+      languageLabel: t(`language.${cancellation.language}`),
       subject: cancellation.subject,
       senderAuthentication: cancellation.senderAuthentication,
       messageId: cancellation.messageId ?? '',
       hasProblems: cancellation.problems.length > 0,
-      problems: cancellation.problems.map(problemLabel),
+      problems: cancellation.problems.map((problem) => problemLabel(t, problem)),
       hasChecks: checks.length > 0,
-      checks: checks.map((check) => ({ label: checkLabel(check.name), result: check.result, resultLabel: resultLabel(check.result), detail: check.detail })),
+      checks: checks.map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: check.detail })),
       hasDocuments: documents.length > 0,
       documents,
       viewer: shown
@@ -428,49 +403,51 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
         : null,
       bodyText,
       hasEvidence: cancellation.evidence.length > 0,
-      evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(entry.signal), detail: entry.detail })),
-      conversation: conversation(cancellation, timeZone),
+      evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(t, entry.signal), detail: entry.detail })),
+      conversation: conversation(t, cancellation, timeZone),
       doubts: Object.fromEntries(
         (['username', 'registrationDate', 'reason'] as const).map((field) => [
           field,
-          cancellation.fieldDoubts.filter((doubt) => doubt.field === field).map((doubt) => DOUBT_LABELS[doubt.why]).join('; ') || null,
+          cancellation.fieldDoubts.filter((doubt) => doubt.field === field).map((doubt) => doubtLabel(t, doubt.why)).join(t('request.doubtSeparator')) || null,
         ]),
       ),
       correction: options.correction ?? { field: '', value: '' },
       editableFields: (['username', 'registrationDate', 'reason'] as const).map((field) => ({
         value: field,
-        label: humanize(field === 'registrationDate' ? 'registration_date' : field),
+        label: t(`field.${field}`),
         selected: options.correction?.field === field,
       })),
       words: options.words ?? { reply: '', note: '' },
       assignedTo: cancellation.assignedTo,
       assignedToMe: cancellation.assignedTo !== null && cancellation.assignedTo === request.staffName,
       confirmApproval: options.confirmApproval
-        ? { checks: checks.filter((check) => check.result !== 'pass').map((check) => ({ label: checkLabel(check.name), result: check.result, resultLabel: resultLabel(check.result), detail: check.detail })) }
+        ? { checks: checks.filter((check) => check.result !== 'pass').map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: check.detail })) }
         : null,
       decidable: cancellation.status === 'pending_review',
       closable: cancellation.status === 'approved',
       closed: cancellation.closedAt ? { at: formatTime(cancellation.closedAt, timeZone), by: cancellation.closedBy } : null,
       decidedText:
         cancellation.status === 'needs_info'
-          ? 'Waiting for the customer to send what is missing; the request comes back for review once it is complete.'
-          : `This request is ${statusLabel(cancellation.status).toLowerCase()}; it cannot be decided again.`,
+          ? t('request.waitingForCustomer')
+          : t('request.decidedAlready', { status: statusLabel(t, cancellation.status).toLowerCase() }),
       version: cancellation.version,
       form: options.form ?? { note: '', reason: '', message: '', openReject: false, openInfo: false },
       handoff: handoff
         ? {
             state: handoff.state,
-            stateLabel: humanize(handoff.state),
+            stateLabel: t(`handoff.${handoff.state}`),
             summary:
               handoff.state === 'delivered'
-                ? `on ${handoff.deliveredAt ? formatTime(handoff.deliveredAt, timeZone) : '?'} after ${handoff.attempts} ${handoff.attempts === 1 ? 'attempt' : 'attempts'}`
-                : `${handoff.attempts} ${handoff.attempts === 1 ? 'attempt' : 'attempts'} so far${handoff.nextAttemptAt ? `; next at ${formatTime(handoff.nextAttemptAt, timeZone)}` : ''}`,
+                ? t(handoff.attempts === 1 ? 'handoff.deliveredOne' : 'handoff.deliveredMany', { at: handoff.deliveredAt ? formatTime(handoff.deliveredAt, timeZone) : '?', attempts: handoff.attempts })
+                : handoff.nextAttemptAt
+                  ? t(handoff.attempts === 1 ? 'handoff.pendingOneNext' : 'handoff.pendingManyNext', { attempts: handoff.attempts, next: formatTime(handoff.nextAttemptAt, timeZone) })
+                  : t(handoff.attempts === 1 ? 'handoff.pendingOne' : 'handoff.pendingMany', { attempts: handoff.attempts }),
             lastError: handoff.lastError ?? '',
           }
         : null,
       events: cancellation.events.map((event) => {
         const details = eventDetails(event.detail);
-        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: humanize(event.type), hasDetails: details.length > 0, details };
+        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: eventLabel(t, event.type), hasDetails: details.length > 0, details };
       }),
     });
   }

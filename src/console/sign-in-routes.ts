@@ -19,7 +19,7 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     const existing = readCookie(request.headers.cookie, cookies.signIn);
     const nonce = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomToken();
     reply.header('set-cookie', serializeCookie(cookies.signIn, nonce, { secure: context.secureCookie, maxAge: SIGN_IN_FORM_SECONDS }));
-    return context.sendPage(request, reply, status, 'login', 'Sign in', {
+    return context.sendPage(request, reply, status, 'login', context.t(request)('login.title'), {
       csrf: nonce,
       error: view.error ?? null,
       info: view.info ?? null,
@@ -31,7 +31,7 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
   app.get('/login', async (request, reply) => {
     const query = request.query as Form;
     if (request.staffName !== null) return reply.redirect(safeReturnPath(query.next) ?? '/requests', 303);
-    return showForm(request, reply, 200, { next: safeReturnPath(query.next), info: query.signed_out === '1' ? 'You are signed out.' : undefined });
+    return showForm(request, reply, 200, { next: safeReturnPath(query.next), info: query.signed_out === '1' ? context.t(request)('login.signedOut') : undefined });
   });
 
   app.post('/login', async (request, reply) => {
@@ -40,23 +40,23 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     const nonce = readCookie(request.headers.cookie, cookies.signIn);
     if (nonce === null || !sameSecret(form._csrf, nonce)) {
       log.warn('console_csrf_refused', { path: '/login', ip: request.ip });
-      return showForm(request, reply, 403, { error: 'This sign-in form has expired. Please sign in again.', next });
+      return showForm(request, reply, 403, { error: context.t(request)('login.expired'), next });
     }
     const name = typeof form.name === 'string' ? form.name.trim().slice(0, 100) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
-    if (!name || !password) return showForm(request, reply, 400, { error: 'Enter your name and your password.', name, next });
+    if (!name || !password) return showForm(request, reply, 400, { error: context.t(request)('login.missing'), name, next });
 
     // Counted before the (slow) password check, so that attempts sent at once cannot all be checked.
     const reservation = signInAttempts.reserve(name, request.ip);
     if (!reservation.allowed) {
       log.warn('console_sign_in_refused', { reason: reservation.who, nameHash: nameHash(name), ip: request.ip, retryAt: reservation.retryAt.toISOString() });
-      return showForm(request, reply, 429, { error: waitMessage(reservation.retryAt), name, next });
+      return showForm(request, reply, 429, { error: waitMessage(request, reservation.retryAt), name, next });
     }
     if (reservation.nameSlowed) log.warn('console_sign_in_name_slowed', { nameHash: reservation.attempt.nameHash, ip: request.ip });
     const canonical = (await staff.verify(name, password)) ? canonicalName(name) : null;
     if (canonical === null) {
       log.warn('console_sign_in_failed', { nameHash: reservation.attempt.nameHash, ip: request.ip });
-      return showForm(request, reply, 401, { error: 'Wrong name or password.', name, next });
+      return showForm(request, reply, 401, { error: context.t(request)('login.wrong'), name, next });
     }
 
     signInAttempts.succeeded(reservation.attempt);
@@ -69,14 +69,15 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     return reply.redirect(next ?? '/requests', 303);
   });
 
-  app.get('/logout', async (request, reply) =>
-    context.sendPage(request, reply, 200, 'message', 'Sign out', {
-      heading: 'Sign out?',
-      text: 'You will need your password to come back.',
+  app.get('/logout', async (request, reply) => {
+    const t = context.t(request);
+    return context.sendPage(request, reply, 200, 'message', t('message.signOutTitle'), {
+      heading: t('message.signOutHeading'),
+      text: t('message.signOutText'),
       confirmSignOut: true,
-      link: { href: '/requests', label: 'Back to the queue' },
-    }),
-  );
+      link: { href: '/requests', label: t('message.backToQueue') },
+    });
+  });
 
   app.post('/logout', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
@@ -92,16 +93,14 @@ export function signInRoutes(app: FastifyInstance, context: ConsoleContext): voi
     return staff.member(name)?.name ?? name;
   }
 
-  function waitMessage(until: Date): string {
+  function waitMessage(request: FastifyRequest, until: Date): string {
     const minutes = Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
-    return `Too many failed sign-ins from this computer. Try again after ${formatTime(until.toISOString(), context.timeZone).slice(11)} (${minutes} min). Ask an administrator if it cannot wait.`;
+    return context.t(request)('login.tooMany', { time: formatTime(until.toISOString(), context.timeZone).slice(11), minutes });
   }
 }
 
 export function refuseCsrf(context: ConsoleContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   context.log.warn('console_csrf_refused', { path: request.routeOptions.url ?? null, staff: request.staffName, ip: request.ip });
-  return context.sendMessage(request, reply, 403, 'This form has expired', 'The form was not sent by this console page, or is too old. Nothing was changed. Reload the page and try again.', {
-    href: '/requests',
-    label: 'Back to the queue',
-  });
+  const t = context.t(request);
+  return context.sendMessage(request, reply, 403, t('message.formExpired'), t('message.formTooOld'), { href: '/requests', label: t('message.backToQueue') });
 }

@@ -4,7 +4,8 @@ import { staffName, StaffDirectoryError } from '../review/staff-directory';
 import type { ConsoleContext } from './console-context';
 import { formatTime } from './present';
 import { refuseCsrf } from './sign-in-routes';
-import { csrfTokenFor, sameSecret, serializeCookie } from './web-security';
+import { CONSOLE_LANGUAGES } from './console-strings';
+import { csrfTokenFor, pageReturnPath, sameSecret, serializeCookie } from './web-security';
 
 type Form = Record<string, unknown>;
 
@@ -111,9 +112,21 @@ export function staffRoutes(app: FastifyInstance, context: ConsoleContext): void
     return reply.redirect('/password?done=1', 303);
   });
 
+  // Any member, whatever page they are on (the password page too): the console in the language they read.
+  app.post('/language', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    if (!sameSecret(form._csrf, csrfTokenFor(request.sessionToken!))) return refuseCsrf(context, request, reply);
+    const language = CONSOLE_LANGUAGES.find((candidate) => candidate === form.language);
+    if (language === undefined) return context.sendMessage(request, reply, 400, context.t(request)('message.badRequest'), context.t(request)('message.badRequestText'));
+    staff.setLanguage(request.staffName!, language);
+    log.info('console_language_chosen', { staff: request.staffName, language });
+    return reply.redirect(pageReturnPath(form.next) ?? '/requests', 303);
+  });
+
   function forbidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     log.warn('console_admin_only', { path: request.routeOptions.url ?? null, staff: request.staffName });
-    return context.sendPage(request, reply, 403, 'message', 'Not allowed', { heading: 'Not allowed', text: null, adminOnly: true, link: { href: '/requests', label: 'Back to the queue' }, confirmSignOut: false });
+    const t = context.t(request);
+    return context.sendPage(request, reply, 403, 'message', t('message.notAllowed'), { heading: t('message.notAllowed'), text: null, adminOnly: true, link: { href: '/requests', label: t('message.backToQueue') }, confirmSignOut: false });
   }
 
   function showStaff(
@@ -122,7 +135,7 @@ export function staffRoutes(app: FastifyInstance, context: ConsoleContext): void
     status: number,
     options: { problem?: StaffProblem; typed?: string; issued?: { name: string; password: string; added: boolean }; done?: { enabled?: string; disabled?: string } },
   ): FastifyReply {
-    return context.sendPage(request, reply, status, 'staff', 'Staff', {
+    return context.sendPage(request, reply, status, 'staff', context.t(request)('staff.title'), {
       currentStatus: 'staff',
       problem: options.problem ? { [options.problem]: true } : null,
       typed: options.typed ?? '',
@@ -140,7 +153,7 @@ export function staffRoutes(app: FastifyInstance, context: ConsoleContext): void
   }
 
   function showPassword(request: FastifyRequest, reply: FastifyReply, status: number, options: { problem?: PasswordProblem; done?: boolean }): FastifyReply {
-    return context.sendPage(request, reply, status, 'password', 'Password', {
+    return context.sendPage(request, reply, status, 'password', context.t(request)('password.title'), {
       currentStatus: 'password',
       mustChange: request.mustChangePassword,
       problem: options.problem ? { [options.problem]: true } : null,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TriageAction, TriageItem, TriageRefusal } from '../triage/triage-service';
 import type { ConsoleContext } from './console-context';
-import { documentProblemLabel, evidenceLabel, formatSize, formatTime, humanize, eventDetails, waited } from './present';
+import { documentProblemLabel, eventDetails, eventLabel, evidenceLabel, formatSize, formatTime, humanize, label, TRIAGE_DONE, waited } from './present';
 import { refuseCsrf } from './sign-in-routes';
 import { contentDisposition, csrfTokenFor, isInlineType, sameSecret } from './web-security';
 
@@ -10,19 +10,7 @@ type Action = TriageAction['kind'];
 
 const ID = /^[1-9]\d{0,9}$/;
 
-const REFUSALS: Record<TriageRefusal, { status: number; title: string }> = {
-  not_found: { status: 404, title: 'No such mail.' },
-  settled: { status: 409, title: 'Someone already dealt with this mail.' },
-  changed: { status: 409, title: 'Someone changed this mail first.' },
-  missing_text: { status: 400, title: 'Some text is needed.' },
-  unknown_staff: { status: 403, title: 'Your account may not do this.' },
-};
-
-const DONE: Record<Action, string> = {
-  promote: 'Promoted to a request.',
-  reply: 'Answered. Your reply to the sender is queued.',
-  dismiss: 'Dismissed.',
-};
+const REFUSAL_STATUS: Record<TriageRefusal, number> = { not_found: 404, settled: 409, changed: 409, missing_text: 400, unknown_staff: 403 };
 
 /**
  * "Unsorted mail": human mail intake was not sure was a request (questions, unclear mail, mail with
@@ -32,11 +20,12 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
   const { triage, clock, timeZone } = context;
 
   app.get('/triage', async (request, reply) => {
+    const t = context.t(request);
     const now = clock.now();
     const items = triage.list('open');
-    return context.sendPage(request, reply, 200, 'triage', 'Unsorted mail', {
+    return context.sendPage(request, reply, 200, 'triage', t('triage.title'), {
       currentStatus: 'triage',
-      totalText: `${items.length} ${items.length === 1 ? 'mail' : 'mails'} waiting, oldest first`,
+      totalText: t(items.length === 1 ? 'triage.totalOne' : 'triage.total', { count: items.length }),
       hasItems: items.length > 0,
       items: items.map((item) => ({
         id: item.id,
@@ -45,8 +34,8 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
         subject: item.subject,
         receivedAt: item.receivedAt,
         received: formatTime(item.receivedAt, timeZone),
-        waited: waited(item.receivedAt, now),
-        evidence: item.evidence.map((entry) => evidenceLabel(entry.signal)).join(' · '),
+        waited: waited(t, item.receivedAt, now),
+        evidence: item.evidence.map((entry) => evidenceLabel(t, entry.signal)).join(' · '),
         documentCount: item.documents.length,
       })),
     });
@@ -57,7 +46,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
     const item = ID.test(id) ? triage.find(Number(id)) : null;
     if (!item) return notFound(request, reply);
     const query = request.query as Form;
-    const done = typeof query.done === 'string' && query.done in DONE ? (query.done as Action) : null;
+    const done = typeof query.done === 'string' && (TRIAGE_DONE as string[]).includes(query.done) ? (query.done as Action) : null;
     return showItem(request, reply, 200, item, { done });
   });
 
@@ -72,16 +61,15 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       const by = request.staffName!;
       const chosen: TriageAction =
         action === 'promote' ? { kind: 'promote', by } : action === 'reply' ? { kind: 'reply', by, message: text('message') } : { kind: 'dismiss', by, reason: text('reason') };
-      const outcome = version === undefined ? ({ ok: false, reason: 'changed', message: 'The form did not say which version of the mail it was for. Reload the page and try again.' } as const) : triage.act(Number(id), chosen, version);
+      const outcome = version === undefined ? ({ ok: false, reason: 'changed', message: context.t(request)('triageItem.noVersion') } as const) : triage.act(Number(id), chosen, version);
       if (outcome.ok) {
         context.log.info('console_triaged', { triageId: Number(id), action, staff: by, reference: outcome.reference });
         return reply.redirect(outcome.reference ? `/requests/${outcome.reference}?promoted=${id}` : `/triage/${id}?done=${action}`, 303);
       }
       const current = triage.find(Number(id));
       if (!current) return notFound(request, reply);
-      const refusal = REFUSALS[outcome.reason];
-      return showItem(request, reply, refusal.status, current, {
-        refusal: { title: refusal.title, message: outcome.message },
+      return showItem(request, reply, REFUSAL_STATUS[outcome.reason], current, {
+        refusal: { title: context.t(request)(`triageItem.refusal.${outcome.reason}`), message: outcome.message },
         form: { message: text('message'), reason: text('reason'), openReply: action === 'reply', openDismiss: action === 'dismiss' },
       });
     });
@@ -102,7 +90,8 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
   });
 
   function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    return context.sendMessage(request, reply, 404, 'Not found', 'There is no such mail or document.', { href: '/triage', label: 'Back to unsorted mail' });
+    const t = context.t(request);
+    return context.sendMessage(request, reply, 404, t('message.notFound'), t('message.noSuchMail'), { href: '/triage', label: t('message.backToTriage') });
   }
 
   function showItem(
@@ -112,30 +101,33 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
     item: TriageItem,
     options: { done?: Action | null; refusal?: { title: string; message: string }; form?: { message: string; reason: string; openReply: boolean; openDismiss: boolean } },
   ): FastifyReply {
+    const t = context.t(request);
     const base = `/triage/${item.id}`;
-    return context.sendPage(request, reply, status, 'triage-item', `Mail ${item.id}`, {
+    return context.sendPage(request, reply, status, 'triage-item', t('triageItem.title', { id: item.id }), {
       currentStatus: 'triage',
       id: item.id,
       open: item.status === 'open',
-      statusLabel: humanize(item.status),
+      statusClass: humanize(item.status),
+      statusLabel: label(t, 'triageStatus', item.status),
+      settledText: t('triageItem.settled', { status: label(t, 'triageStatus', item.status) }),
       settled: item.status === 'open' ? null : { by: item.settledBy, at: item.settledAt ? formatTime(item.settledAt, timeZone) : '', reference: item.reference },
-      notice: options.done ? DONE[options.done] : null,
+      notice: options.done ? t(`triageItem.done.${options.done}`) : null,
       refusal: options.refusal ?? null,
       from: item.from,
       senderName: item.senderName,
       subject: item.subject,
       receivedAt: item.receivedAt,
       received: formatTime(item.receivedAt, timeZone),
-      waited: waited(item.receivedAt, clock.now()),
-      languageLabel: item.language === 'zh' ? 'Chinese (zh)' : 'English (en)',
+      waited: waited(t, item.receivedAt, clock.now()),
+      languageLabel: t(`language.${item.language}`),
       senderAuthentication: item.senderAuthentication,
       mayAcknowledge: item.mayAcknowledge,
-      evidence: item.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(entry.signal), detail: entry.detail })),
+      evidence: item.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(t, entry.signal), detail: entry.detail })),
       hasEvidence: item.evidence.length > 0,
       fields: [
-        { label: 'Username', value: item.fields.username },
-        { label: 'Registration date', value: item.fields.registrationDate },
-        { label: 'Reason', value: item.fields.reason },
+        { label: t('field.username'), value: item.fields.username },
+        { label: t('field.registrationDate'), value: item.fields.registrationDate },
+        { label: t('field.reason'), value: item.fields.reason },
       ],
       hasDocuments: item.documents.length > 0,
       documents: item.documents.map((document) => ({
@@ -144,7 +136,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
         contentType: document.contentType,
         size: formatSize(document.size),
         valid: document.valid,
-        problem: documentProblemLabel(document.problem),
+        problem: documentProblemLabel(t, document.problem),
         href: `${base}/documents/${document.position}`,
         inline: isInlineType(document.contentType),
       })),
@@ -155,7 +147,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       form: options.form ?? { message: '', reason: '', openReply: false, openDismiss: false },
       events: item.events.map((event) => {
         const details = eventDetails(event.detail);
-        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: humanize(event.type), hasDetails: details.length > 0, details };
+        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: eventLabel(t, event.type), hasDetails: details.length > 0, details };
       }),
     });
   }

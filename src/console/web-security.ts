@@ -98,3 +98,9 @@ export function safeReturnPath(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   return /^\/requests(?:\/CR-[A-Z0-9]{8,32})?(?:\?[A-Za-z0-9_=&%+.-]*)?$/.test(value) ? value : null;
 }
+
+/** Where the language switch returns to: a console page of ours, never another site nor a POST-only path. */
+export function pageReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return /^\/(?:requests|triage|staff|password)(?:\/[A-Za-z0-9-]{1,40})?(?:\?[A-Za-z0-9_=&%+.-]*)?$/.test(value) ? value : null;
+}

@@ -2,6 +2,8 @@ import type { Clock } from '../clock';
 import type { Db } from './database';
 
 export type StaffRole = 'admin' | 'staff';
+/** The console's languages. */
+export type ConsoleLanguage = 'en' | 'zh';
 
 export interface StaffRow {
   name: string;
@@ -11,6 +13,8 @@ export interface StaffRow {
   disabled: boolean;
   /** The password was issued by an admin: the member chooses their own before anything else. */
   mustChangePassword: boolean;
+  /** The console language the member chose; null until they choose. */
+  language: ConsoleLanguage | null;
 }
 
 /**
@@ -67,6 +71,12 @@ export class StaffStore {
     return changes === 1;
   }
 
+  /** False when there is no such member. */
+  setLanguage(name: string, language: ConsoleLanguage): boolean {
+    const { changes } = this.db.prepare('UPDATE staff SET language = ? WHERE name = ?').run(language, key(name));
+    return changes === 1;
+  }
+
   /** The member's name as stored, when enabled; joins the caller's transaction. */
   enabledName(name: string): string | null {
     const row = this.db.prepare('SELECT name FROM staff WHERE name = ? AND disabled_at IS NULL').get(key(name)) as { name: string } | undefined;
@@ -89,6 +99,7 @@ interface RawStaffRow {
   created_at: string;
   disabled_at: string | null;
   must_change_password: number;
+  language: ConsoleLanguage | null;
 }
 
 function toStaffRow(row: RawStaffRow): StaffRow {
@@ -99,5 +110,6 @@ function toStaffRow(row: RawStaffRow): StaffRow {
     createdAt: row.created_at,
     disabled: row.disabled_at !== null,
     mustChangePassword: row.must_change_password === 1,
+    language: row.language,
   };
 }

@@ -6,7 +6,7 @@ import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
 import type { ListedRequest } from '../queue/review-store';
-import type { StaffRole } from '../queue/staff';
+import type { ConsoleLanguage, StaffRole } from '../queue/staff';
 
 export type Decision = (
   | { kind: 'approve'; by: string; note: string | null }
@@ -121,6 +121,8 @@ export interface StaffMember {
   /** Signed in with a password an admin issued: must choose their own before anything else. */
   mustChangePassword: boolean;
   createdAt: string;
+  /** The console language the member chose; null until they choose. */
+  language: ConsoleLanguage | null;
 }
 
 export type PasswordChange = { ok: true } | { ok: false; reason: 'wrong_password' | 'too_short' | 'unknown_staff'; message: string };
@@ -139,6 +141,8 @@ export interface StaffDirectory {
   disable(name: string): boolean;
   /** False when there is no such member. */
   enable(name: string): boolean;
+  /** Keeps the member's console language; false when there is no such member. */
+  setLanguage(name: string, language: ConsoleLanguage): boolean;
   /** Sets a password the member chose (no change forced); false when there is no such member; throws on a short one. */
   setPassword(name: string, password: string): Promise<boolean>;
   /** Gives the member a new random one-time password (to be changed at sign-in) and returns it; null when there is no such member. */

@@ -79,6 +79,8 @@ export function createStaffDirectory(store: StaffStore, cost: PasswordCost = PRO
 
     enable: (name) => store.enable(name),
 
+    setLanguage: (name, language) => store.setLanguage(name, language),
+
     enabledName: (name) => store.enabledName(name),
 
     async setPassword(name, password) {
@@ -110,8 +112,8 @@ export function createStaffDirectory(store: StaffStore, cost: PasswordCost = PRO
   };
 }
 
-function publicMember({ name, role, disabled, mustChangePassword, createdAt }: StaffRow): StaffMember {
-  return { name, role, disabled, mustChangePassword, createdAt };
+function publicMember({ name, role, disabled, mustChangePassword, createdAt, language }: StaffRow): StaffMember {
+  return { name, role, disabled, mustChangePassword, createdAt, language };
 }
 
 /** `scrypt$N$r$p$<salt>$<hash>`, salt and hash in base64. */

@@ -178,7 +178,7 @@ it('finds a request by search and opens its ID documents, image and PDF, each vi
   expect(viewers).toEqual([expect.objectContaining({ actor: 'admin', detail: expect.objectContaining({ via: 'web', position: 1 }) })]);
 
   await openRequest(page, references[FIXTURE.chinese]);
-  await page.screenshot({ path: join(SCREENSHOTS, 'request-zh.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-chinese-mail.png') });
 });
 
 it('lets the admin add 李娜 and reset her password; she signs in with the one-time password and must choose her own', async () => {
@@ -357,4 +357,29 @@ it('shows unsorted mail in its own tab, promotes a question to a request and dis
   expect(await page.textContent('.notice-ok')).toContain('Dismissed.');
   expect(await page.textContent('a.tab-triage .tab-count')).toBe('0');
   expect(harness.app.triage.find(unsorted[VAGUE])).toMatchObject({ status: 'dismissed', settledBy: 'admin' });
+});
+
+it('switches the console to 中文 from the header, keeps the choice at the next sign-in, and switches back', async () => {
+  const page = await signedIn();
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-en.png') });
+  await openRequest(page, references[FIXTURE.chinese]);
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-en.png') });
+
+  await page.goto(`${web.url}/requests`);
+  await Promise.all([page.waitForURL(`${web.url}/requests`), page.click('.language-switch button[value="zh"]')]);
+  expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+  expect(await page.textContent('.tab-pending_review .tab-label')).toBe('待审核');
+  expect(await page.textContent('.queue-table thead')).toContain('编号');
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-zh.png') });
+  await openRequest(page, references[FIXTURE.chinese]);
+  expect(await page.textContent('#checks-title')).toBe('预检查');
+  expect(await page.textContent('#decision-title')).toBe('决定');
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-zh.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'request-zh-full.png'), fullPage: true });
+
+  const again = await signedIn();
+  expect(await again.getAttribute('html', 'lang')).toBe('zh-CN');
+  await Promise.all([again.waitForURL(`${web.url}/requests`), again.click('.language-switch button[value="en"]')]);
+  expect(await again.getAttribute('html', 'lang')).toBe('en');
+  expect(await again.textContent('.tab-pending_review .tab-label')).toBe('Pending review');
 });

@@ -507,7 +507,7 @@ describe('templates', () => {
   it('refuse to load when a template would print unescaped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cancel-desk-templates-'));
     mkdirSync(join(dir, 'partials'));
-    for (const file of readdirSync(TEMPLATES).filter((name) => name.endsWith('.html'))) copyFileSync(join(TEMPLATES, file), join(dir, file));
+    for (const file of readdirSync(TEMPLATES).filter((name) => name.endsWith('.html') || name.endsWith('.json'))) copyFileSync(join(TEMPLATES, file), join(dir, file));
     for (const file of readdirSync(join(TEMPLATES, 'partials'))) copyFileSync(join(TEMPLATES, 'partials', file), join(dir, 'partials', file));
     expect(() => loadViews(dir)).not.toThrow();
     for (const unsafe of ['{{{bodyText}}}', '{{& bodyText}}', '{{=<% %>=}}']) {

@@ -63,8 +63,8 @@ it('lists members by name with when they were added and whether they are disable
   harness.app.staff.disable('bob');
   const createdAt = harness.clock.now().toISOString();
   expect(harness.app.staff.list()).toEqual([
-    { name: 'alice', role: 'staff', disabled: false, mustChangePassword: false, createdAt },
-    { name: 'bob', role: 'staff', disabled: true, mustChangePassword: false, createdAt },
+    { name: 'alice', role: 'staff', disabled: false, mustChangePassword: false, createdAt, language: null },
+    { name: 'bob', role: 'staff', disabled: true, mustChangePassword: false, createdAt, language: null },
   ]);
 });
 

@@ -10,6 +10,7 @@ import * as vaultKeyFingerprint from './009-vault-key-fingerprint';
 import * as staffRoles from './010-staff-roles';
 import * as checkSummary from './011-check-summary';
 import * as auditChain from './012-audit-chain';
+import * as staffLanguage from './013-staff-language';
 import * as retention from './014-retention';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
@@ -26,5 +27,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 10, name: '010-staff-roles', sql: staffRoles.sql },
   { version: 11, name: '011-check-summary', sql: checkSummary.sql },
   { version: 12, name: '012-audit-chain', sql: auditChain.sql },
+  { version: 13, name: '013-staff-language', sql: staffLanguage.sql },
   { version: 14, name: '014-retention', sql: retention.sql },
 ];

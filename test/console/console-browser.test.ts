@@ -4,7 +4,7 @@
  * Screenshots of the main pages are written to $TMPDIR/cancel-desk-console/ for a person to look at.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -13,7 +13,7 @@ import { startConsole, type RunningConsole } from '../../src/console/start-conso
 import { createLogger } from '../../src/log';
 import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
-import { CHEAP_PASSWORD_COST, deliverAll, deliverToTriage, FIXTURE, recordCrafted } from './support/console-harness';
+import { CHEAP_PASSWORD_COST, deliverAll, deliverToTriage, FIXTURE, README_PAGES, README_SCREENSHOTS, recordCrafted } from './support/console-harness';
 import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
 
 jest.setTimeout(40_000);
@@ -78,6 +78,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  mkdirSync(README_SCREENSHOTS, { recursive: true });
+  for (const name of README_PAGES.filter((page) => existsSync(join(SCREENSHOTS, page)))) copyFileSync(join(SCREENSHOTS, name), join(README_SCREENSHOTS, name));
   await browser?.close();
   await web?.close();
   harness?.app.close();

@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../src/console/start-console';
 import { createLogger } from '../../src/log';
 import { startApp, type Harness } from '../support/app-harness';
-import { CHEAP_PASSWORD_COST, deliverAll, FIXTURE, PASSWORD } from './support/console-harness';
+import { CHEAP_PASSWORD_COST, deliverAll, FIXTURE, PASSWORD, README_SCREENSHOTS } from './support/console-harness';
 
 jest.setTimeout(60_000);
 
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 2400 } })).newPage();
   await page.goto(`${web.url}/login`);
   await page.fill('#name', 'alice');
   await page.fill('#password', PASSWORD);
@@ -87,6 +87,8 @@ it('shows the follow-up as new in the queue and the conversation, and sends a fr
   await page.reload();
   expect(await page.locator('#latest').textContent()).toContain('We will refund the 23.50 within 7 working days.');
   await page.screenshot({ path: join(SCREENSHOTS, 'conversation.png'), fullPage: true });
+  mkdirSync(README_SCREENSHOTS, { recursive: true });
+  await page.locator('#conversation').screenshot({ path: join(README_SCREENSHOTS, 'conversation.png') });
 
   const sent = harness.app.queue.findRequest(reference)!.messages.at(-1)!;
   const mail = await simpleParser(readFileSync(join(harness.dataDir, 'outgoing', `${sent.messageId!.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`)));

@@ -8,6 +8,10 @@ import { startApp, type Harness } from '../../support/app-harness';
 
 export const TEMPLATES = join(__dirname, '..', '..', '..', 'templates', 'web');
 export const PASSWORD = 'correct horse battery staple';
+
+/** The screenshots the README shows, taken by the browser tests on every run. */
+export const README_SCREENSHOTS = join(__dirname, '..', 'screenshots');
+export const README_PAGES = ['queue-en.png', 'queue-zh.png', 'request-en.png', 'request-zh.png', 'staff-page.png', 'confirm-approval.png', 'conversation.png'];
 /** Hashing at production cost would make each staff member and sign-in take a good part of a second. */
 export const CHEAP_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 

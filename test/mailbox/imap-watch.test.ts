@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { systemClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import type { ImapSettings } from '../../src/mailbox/imap-mailbox';
 import { watchImapInbox, type InboxWatch } from '../../src/mailbox/imap-watch';
-import { ROOT } from '../support/cli';
+import { startDaemon, until } from '../support/daemon';
 import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, startDovecot, type DovecotServer } from '../support/dovecot';
 import { loadFixture } from '../support/fixtures';
 
@@ -15,14 +14,6 @@ jest.setTimeout(90_000);
 
 const BACKOFF = { firstDelayMs: 100, maxDelayMs: 400 };
 const MAIL = 'From: Ann <ann@example.org>\r\nTo: support@example.test\r\nSubject: hello\r\nMessage-ID: <hello@example.org>\r\n\r\nhello\r\n';
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 let folderCounter = 0;
 
@@ -138,33 +129,17 @@ describe('cancel-desk run on an IMAP inbox with IDLE', () => {
 
   it('acknowledges new mail without waiting for the poll schedule, and again after the connection is cut', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-idle-'));
-    const daemon = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ENV_FILE: '/dev/null',
-        DATA_DIR: dataDir,
-        WEB_PORT: '0',
-        // Once a year: any mail handled during the test came through IDLE, not the schedule.
-        POLL_SCHEDULE: '0 0 1 1 *',
-        MAIL_FROM: 'support@example.test',
-        TRUSTED_AUTHSERV_ID: 'mx.example.test',
-        IMAP_HOST: dovecot.host,
-        IMAP_PORT: String(dovecot.port),
-        IMAP_SECURE: 'false',
-        IMAP_USER: dovecot.user,
-        IMAP_PASSWORD: dovecot.password,
-        VAULT_KEY: randomBytes(32).toString('base64'),
-      },
+    const daemon = startDaemon(dataDir, {
+      // Once a year: any mail handled during the test came through IDLE, not the schedule.
+      POLL_SCHEDULE: '0 0 1 1 *',
+      IMAP_HOST: dovecot.host,
+      IMAP_PORT: String(dovecot.port),
+      IMAP_SECURE: 'false',
+      IMAP_USER: dovecot.user,
+      IMAP_PASSWORD: dovecot.password,
+      VAULT_KEY: randomBytes(32).toString('base64'),
     });
-    const lines: Record<string, unknown>[] = [];
-    let buffered = '';
-    daemon.stderr.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      lines.push(...complete.map((line) => JSON.parse(line) as Record<string, unknown>));
-    });
-    const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
+    const { lines, exited } = daemon;
     const acknowledged = () => lines.filter((line) => line.event === 'mail_sent' && line.purpose === 'acknowledgement').length;
     try {
       await until(() => lines.some((line) => line.event === 'intake_finished') && lines.some((line) => line.event === 'imap.watching'));

@@ -37,7 +37,7 @@ export function startDaemon(dataDir: string, env: Record<string, string> = {}, a
   return { pid: daemon.pid!, lines, exited, kill: (signal) => daemon.kill(signal) };
 }
 
-export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');

@@ -183,7 +183,7 @@ async function queueShowCommand(args: string[], config: Config): Promise<number>
   return withApp(config, async (app) => {
     const review = app.review.review(reference);
     if (!review) return refuse(`no request ${reference}`);
-    const shown = () => ({ ...requestJson(review.request, review.handoff), checks: review.checks, needsCloserReview: review.needsCloserReview });
+    const shown = () => ({ ...requestJson(review.request, review.handoff), checks: review.checks.map(({ said: _said, ...check }) => check), needsCloserReview: review.needsCloserReview });
     process.stdout.write(values.json ? `${JSON.stringify(shown())}\n` : requestSummary(review, config.timeZone, loadStrings(join(config.templatesDir, 'web'), new Map()).translate('en')));
     return 0;
   });

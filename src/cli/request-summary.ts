@@ -1,7 +1,7 @@
 /** `queue show` for a person at a terminal: one request as plain text. Pure; `--json` is for programs. */
 import type { SenderAuthentication } from '../intake/intake-result';
 import type { Translate } from '../console/console-strings';
-import { checkLabel, documentProblemLabel, eventDetails, formatSize, formatTime, humanize, problemLabel, resultLabel, statusLabel } from '../console/present';
+import { checkDetail, checkLabel, documentProblemLabel, eventDetails, formatSize, formatTime, humanize, problemLabel, resultLabel, statusLabel } from '../console/present';
 import type { RequestEvent, RequestMessage } from '../queue/request-queue';
 import type { RequestReview } from '../review/review-service';
 import { terminalSafe } from './terminal-text';
@@ -58,7 +58,7 @@ export function requestSummary(review: RequestReview, timeZone: string, t: Trans
         })),
     '',
     'Pre-checks',
-    ...checks.map((check) => `  ${resultLabel(t, check.result).padEnd(9)}${checkLabel(t, check.name)}: ${check.detail}`),
+    ...checks.map((check) => `  ${resultLabel(t, check.result).padEnd(9)}${checkLabel(t, check.name)}: ${checkDetail(t, check)}`),
     ...(handoff
       ? [
           '',

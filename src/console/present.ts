@@ -2,6 +2,7 @@
 import { EVIDENCE_SIGNALS, REQUEST_PROBLEMS, type EvidenceSignal, type FieldDoubt, type RequestProblem } from '../intake/intake-result';
 import type { RequestStatus } from '../queue/request-status';
 import { TRIAGE_STATUSES } from '../queue/triage-store';
+import { CHECK_SAYINGS } from '../review/pre-checks';
 import type { DecisionRefusal, PreCheck, PreCheckName } from '../review/review-service';
 import type { TriageAction, TriageRefusal } from '../triage/triage-service';
 import type { Translate } from './console-strings';
@@ -32,6 +33,7 @@ export const CODE_KEYS: readonly string[] = [
   ...STATUSES.map((status) => `status.${status}`),
   ...CHECKS.map((name) => `check.${name}`),
   ...RESULTS.map((result) => `result.${result}`),
+  ...Object.keys(CHECK_SAYINGS).map((code) => `checkDetail.${code}`),
   ...PROBLEMS.map((problem) => `problem.${problem}`),
   ...DOCUMENT_PROBLEMS.map((problem) => `documentProblem.${problem}`),
   ...EVIDENCE.map((signal) => `evidence.${signal}`),
@@ -63,6 +65,12 @@ export function statusLabel(t: Translate, status: RequestStatus): string {
 
 export function checkLabel(t: Translate, name: PreCheckName): string {
   return label(t, 'check', name, name);
+}
+
+/** What a check says, in the reader's language; the English of the check itself when the files have no words for it. */
+export function checkDetail(t: Translate, check: PreCheck): string {
+  const key = `checkDetail.${check.said.code}`;
+  return t.has(key) ? t(key, check.said.values) : check.detail;
 }
 
 export function resultLabel(t: Translate, result: PreCheck['result']): string {

@@ -8,6 +8,7 @@ import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../
 import type { ConsoleContext } from './console-context';
 import type { Translate } from './console-strings';
 import {
+  checkDetail,
   checkLabel,
   documentProblemLabel,
   doubtLabel,
@@ -389,7 +390,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       hasProblems: cancellation.problems.length > 0,
       problems: cancellation.problems.map((problem) => problemLabel(t, problem)),
       hasChecks: checks.length > 0,
-      checks: checks.map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: check.detail })),
+      checks: checks.map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: checkDetail(t, check) })),
       hasDocuments: documents.length > 0,
       documents,
       viewer: shown
@@ -421,7 +422,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       assignedTo: cancellation.assignedTo,
       assignedToMe: cancellation.assignedTo !== null && cancellation.assignedTo === request.staffName,
       confirmApproval: options.confirmApproval
-        ? { checks: checks.filter((check) => check.result !== 'pass').map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: check.detail })) }
+        ? { checks: checks.filter((check) => check.result !== 'pass').map((check) => ({ label: checkLabel(t, check.name), result: check.result, resultLabel: resultLabel(t, check.result), detail: checkDetail(t, check) })) }
         : null,
       decidable: cancellation.status === 'pending_review',
       closable: cancellation.status === 'approved',

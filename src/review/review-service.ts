@@ -6,6 +6,7 @@ import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest, StoredDocument } from '../queue/request-queue';
 import type { RequestStatus } from '../queue/request-status';
 import type { ListedRequest } from '../queue/review-store';
+import type { CheckSaying } from './pre-checks';
 import type { ConsoleLanguage, StaffRole } from '../queue/staff';
 
 export type Decision = (
@@ -44,8 +45,10 @@ export type PreCheckName = 'account_found' | 'sender_matches_account' | 'registr
 export interface PreCheck {
   name: PreCheckName;
   result: 'pass' | 'warn' | 'fail' | 'unknown';
-  /** Short, staff-facing: "exact", "within a month", "mismatch (directory: 2019-04-02)", "dmarc=fail"... */
+  /** Short, staff-facing, in English: "exact", "within a month", "mismatch (directory: 2019-04-02)"... */
   detail: string;
+  /** The same as a code and its values, for a face that words it in the reader's language. */
+  said: { code: CheckSaying; values: Record<string, string> };
 }
 
 export interface AccountHandoff {

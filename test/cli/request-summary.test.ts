@@ -70,8 +70,8 @@ function review(request: Partial<CancellationRequest> = {}, rest: Partial<Omit<R
       ...request,
     },
     checks: [
-      { name: 'account_found', result: 'pass', detail: 'active' },
-      { name: 'registration_date', result: 'warn', detail: 'within a month' },
+      { name: 'account_found', result: 'pass', detail: 'found, active', said: { code: 'found_active', values: {} } },
+      { name: 'registration_date', result: 'warn', detail: 'within a month (directory: 2019-04-02)', said: { code: 'date_within_month', values: { date: '2019-04-02' } } },
     ],
     needsCloserReview: false,
     bodyText: '您好！\n我想注销账号。',
@@ -124,8 +124,8 @@ it('lists the ID documents as metadata, never their vault ids', () => {
 
 it('lists every pre-check with its result and detail', () => {
   const text = requestSummary(review(), 'UTC', ENGLISH);
-  expect(text).toMatch(/^ {2}Pass +Account found: active$/m);
-  expect(text).toMatch(/^ {2}Warn +Registration date: within a month$/m);
+  expect(text).toMatch(/^ {2}Pass +Account found: found, active$/m);
+  expect(text).toMatch(/^ {2}Warn +Registration date: within a month \(directory: 2019-04-02\)$/m);
 });
 
 it('flags a request that needs a closer look in its first line', () => {

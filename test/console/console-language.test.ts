@@ -83,6 +83,9 @@ describe('choosing the language', () => {
     expect(request.body).toContain('<h2 id="checks-title">预检查</h2>');
     expect(request.body).toContain('<h2 id="decision-title">决定</h2>');
     expect(request.body).not.toContain('Pre-checks');
+    // What each check found, too: "no account directory imported" in the staff member's words.
+    expect(request.body).toContain('尚未导入账号名录');
+    expect(request.body).not.toContain('no account directory imported');
   });
 
   it('keeps the switched language over the browser’s, across sign-ins, on the page the member was on', async () => {

@@ -22,7 +22,7 @@ interface Case {
   fixture: string;
   directory: string[] | null;
   check: PreCheckName;
-  expected: Omit<PreCheck, 'name'>;
+  expected: Pick<PreCheck, 'result' | 'detail'>;
 }
 
 const cases: Case[] = [
@@ -52,7 +52,7 @@ describe.each(cases)('$name', ({ fixture, directory, check, expected }) => {
   it(`${check}: ${expected.result}`, async () => {
     if (directory) expect(harness.app.importAccounts(Buffer.from([HEADER, ...directory].join('\n')))).toMatchObject({ ok: true, rejected: [] });
     const [reference] = await intake(harness, fixture);
-    expect(harness.app.review.review(reference)!.checks.find((candidate) => candidate.name === check)).toEqual({ name: check, ...expected });
+    expect(harness.app.review.review(reference)!.checks.find((candidate) => candidate.name === check)).toMatchObject({ name: check, ...expected });
   });
 });
 

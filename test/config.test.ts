@@ -17,6 +17,13 @@ it('documents every setting it reads in .env.example', () => {
   expect(read.filter((name) => !(name in envExample()))).toEqual([]);
 });
 
+it('names every setting it reads in the README, with its default', () => {
+  const source = readFileSync(join(__dirname, '..', 'src', 'config.ts'), 'utf8');
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const read = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):/gm)].map((match) => match[1]);
+  expect(read.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+});
+
 it('runs the embedded default from .env.example as it stands', () => {
   const config = loadConfig(envExample());
   expect({ imap: config.imap, smtp: config.smtp, vaultKey: config.vaultKey, accountWebhook: config.accountWebhook }).toEqual({

@@ -34,8 +34,19 @@ export class RetentionStore {
     const triage = this.db
       .prepare("SELECT id, CAST(id AS TEXT) AS label FROM triage_items WHERE purged_at IS NULL AND status <> 'open' AND settled_at < @cutoff ORDER BY id")
       .all({ cutoff }) as { id: number; label: string }[];
-    const requestFiles = this.db.prepare('SELECT vault_id FROM documents WHERE request_id = ? AND purged_at IS NULL').pluck();
-    const triageFiles = this.db.prepare('SELECT vault_id FROM triage_documents WHERE triage_id = ? AND purged_at IS NULL').pluck();
+    // A promoted mail's documents are the request's own files: a file goes only when no row that keeps its documents names it.
+    const requestFiles = this.db
+      .prepare(
+        `SELECT vault_id FROM documents mine WHERE request_id = ? AND purged_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM triage_documents other WHERE other.vault_id = mine.vault_id AND other.purged_at IS NULL)`,
+      )
+      .pluck();
+    const triageFiles = this.db
+      .prepare(
+        `SELECT vault_id FROM triage_documents mine WHERE triage_id = ? AND purged_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM documents other WHERE other.vault_id = mine.vault_id AND other.purged_at IS NULL)`,
+      )
+      .pluck();
     return [
       ...requests.map((row) => ({ kind: 'request' as const, ...row, vaultIds: requestFiles.all(row.id) as string[] })),
       ...triage.map((row) => ({ kind: 'triage' as const, ...row, vaultIds: triageFiles.all(row.id) as string[] })),

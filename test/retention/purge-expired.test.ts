@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { deliverToTriage } from '../console/support/console-harness';
 import { startApp, type Harness } from '../support/app-harness';
 import { runCli } from '../support/cli';
 import { addStaff, EN_REQUEST, intake, polledDataDir, ZH_REQUEST } from '../support/review';
@@ -7,6 +8,8 @@ import { addStaff, EN_REQUEST, intake, polledDataDir, ZH_REQUEST } from '../supp
 jest.setTimeout(60_000);
 
 const DAY = 86_400_000;
+/** A conditional question with a screenshot attached: it waits in triage. */
+const WITH_SCREENSHOT = 'r6a-24-zh-foxmail-triage-conditional-balance-question-with-screenshot-png-listed';
 let harness: Harness;
 let closed: string;
 let approved: string;
@@ -72,6 +75,18 @@ it('removes old outgoing mail files of the embedded default', async () => {
   expect(summary.files).toBeGreaterThanOrEqual(1);
   expect(existsSync(join(outgoing, old))).toBe(false);
   expect(recent.every((name) => existsSync(join(outgoing, name)))).toBe(true);
+});
+
+it('keeps the documents of a mail promoted from triage while its request is undecided, however old the promotion', async () => {
+  // A question with a screenshot, promoted to a request: the request and the old triage item name the same vault file.
+  const ids = await deliverToTriage(harness, [WITH_SCREENSHOT]);
+  const promoted = harness.app.triage.act(ids[WITH_SCREENSHOT], { kind: 'promote', by: 'alice' });
+  expect(promoted).toMatchObject({ ok: true });
+  const reference = (promoted as { reference: string }).reference;
+  harness.clock.advance(400 * DAY);
+  const summary = await harness.app.purgeExpired(false);
+  expect(summary.unsortedMail).toEqual([String(ids[WITH_SCREENSHOT])]);
+  expect(await harness.app.review.openDocument(reference, 1, 'alice', 'cli')).not.toBeNull();
 });
 
 it('purge --dry-run on the command line lists what would go', async () => {

@@ -1,7 +1,7 @@
 import { systemClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
-import { createImapMailbox, type ImapSettings, UnsafeMailboxError } from '../../src/mailbox/imap-mailbox';
-import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, type DovecotServer, startDovecot } from '../support/dovecot';
+import { createImapMailbox, UnsafeMailboxError } from '../../src/mailbox/imap-mailbox';
+import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, type DovecotServer, imapSettingsFor, startDovecot } from '../support/dovecot';
 
 /** Servers without MOVE: imapflow then copies, flags \Deleted and expunges. */
 let withoutEither: DovecotServer;
@@ -19,18 +19,6 @@ afterAll(async () => {
 });
 
 const quietLog = createLogger(() => undefined, systemClock);
-
-const settingsFor = (dovecot: DovecotServer): ImapSettings => ({
-  host: dovecot.host,
-  port: dovecot.port,
-  secure: false,
-  user: dovecot.user,
-  password: dovecot.password,
-  mailbox: 'INBOX',
-  processedMailbox: 'Processed',
-  quarantineMailbox: 'Quarantine',
-  tlsRejectUnauthorized: true,
-});
 
 const mail = (subject: string) => ['From: Customer <customer@example.org>', 'To: support@example.test', `Subject: ${subject}`, '', 'Please close my account.', ''].join('\r\n');
 
@@ -51,7 +39,7 @@ test('the test servers really advertise no MOVE, and UIDPLUS only where asked', 
 });
 
 test('refuses a server with neither MOVE nor UIDPLUS at session open, naming both', async () => {
-  const opening = createImapMailbox(settingsFor(withoutEither), quietLog).open();
+  const opening = createImapMailbox(imapSettingsFor(withoutEither), quietLog).open();
   await expect(opening).rejects.toThrow(UnsafeMailboxError);
   await expect(opening).rejects.toMatchObject({ code: 'UnsafeMailbox', missingCapabilities: ['MOVE', 'UIDPLUS'], message: expect.stringMatching(/lacks MOVE and UIDPLUS/) });
 });
@@ -60,7 +48,7 @@ test('a refused server keeps every message, a member of staff\'s deleted-flagged
   await withoutEither.append(mail('ours'));
   await withoutEither.append(mail('flagged for deletion by staff'), 'INBOX', ['\\Deleted']);
 
-  await expect(createImapMailbox(settingsFor(withoutEither), quietLog).open()).rejects.toThrow(UnsafeMailboxError);
+  await expect(createImapMailbox(imapSettingsFor(withoutEither), quietLog).open()).rejects.toThrow(UnsafeMailboxError);
 
   expect(await subjectsIn(withoutEither, 'INBOX')).toEqual(['ours', 'flagged for deletion by staff']);
   expect(await subjectsIn(withoutEither, 'Processed')).toEqual([]);
@@ -70,7 +58,7 @@ test('with UIDPLUS but no MOVE, settling expunges only our message', async () =>
   await uidplusOnly.append(mail('flagged for deletion by staff'), 'INBOX', ['\\Deleted']);
   await uidplusOnly.append(mail('ours'));
 
-  const session = await createImapMailbox(settingsFor(uidplusOnly), quietLog).open();
+  const session = await createImapMailbox(imapSettingsFor(uidplusOnly), quietLog).open();
   try {
     const pending = await session.pending();
     expect(pending).toHaveLength(2);

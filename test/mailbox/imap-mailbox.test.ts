@@ -8,7 +8,7 @@ import {
 import { systemClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import type { MailboxSession } from '../../src/mailbox/mailbox';
-import { type DovecotServer, startDovecot } from '../support/dovecot';
+import { type DovecotServer, imapSettingsFor, startDovecot } from '../support/dovecot';
 
 let dovecot: DovecotServer;
 
@@ -26,18 +26,7 @@ let folderCounter = 0;
 
 /** Each test gets folders of its own, so tests do not see each other's mail. */
 function freshSettings(): ImapSettings {
-  const prefix = `test${++folderCounter}`;
-  return {
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    user: dovecot.user,
-    password: dovecot.password,
-    mailbox: `${prefix}-inbox`,
-    processedMailbox: `${prefix}-processed`,
-    quarantineMailbox: `${prefix}-quarantine`,
-    tlsRejectUnauthorized: true,
-  };
+  return imapSettingsFor(dovecot, `test${++folderCounter}`);
 }
 
 function cancellationMail(n: number): string {

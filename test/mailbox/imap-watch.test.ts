@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log';
 import type { ImapSettings } from '../../src/mailbox/imap-mailbox';
 import { watchImapInbox, type InboxWatch } from '../../src/mailbox/imap-watch';
 import { startDaemon, until } from '../support/daemon';
-import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, startDovecot, type DovecotServer } from '../support/dovecot';
+import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, imapSettingsFor, startDovecot, type DovecotServer } from '../support/dovecot';
 import { loadFixture } from '../support/fixtures';
 
 jest.setTimeout(90_000);
@@ -18,20 +18,9 @@ const MAIL = 'From: Ann <ann@example.org>\r\nTo: support@example.test\r\nSubject
 let folderCounter = 0;
 
 async function freshInbox(dovecot: DovecotServer, overrides: Partial<ImapSettings> = {}): Promise<ImapSettings> {
-  const prefix = `watch${++folderCounter}`;
-  await dovecot.withClient((client) => client.mailboxCreate(`${prefix}-inbox`));
-  return {
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    user: dovecot.user,
-    password: dovecot.password,
-    mailbox: `${prefix}-inbox`,
-    processedMailbox: `${prefix}-processed`,
-    quarantineMailbox: `${prefix}-quarantine`,
-    tlsRejectUnauthorized: true,
-    ...overrides,
-  };
+  const settings = { ...imapSettingsFor(dovecot, `watch${++folderCounter}`), ...overrides };
+  await dovecot.withClient((client) => client.mailboxCreate(settings.mailbox));
+  return settings;
 }
 
 function watching(settings: ImapSettings) {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import type { ImapSettings } from '../../src/mailbox/imap-mailbox';
 
 const execFileAsync = promisify(execFile);
 
@@ -17,6 +18,25 @@ const MAIL_USER = 'support@example.test';
 const MAIL_PASSWORD = 'secret';
 const STARTUP_TIMEOUT_MS = 10_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * How cancel-desk reaches this server's mailbox, in folders named `<prefix>-inbox`, `-processed`,
+ * `-quarantine` (or the usual names without a prefix), so that tests do not see each other's mail.
+ */
+export function imapSettingsFor(dovecot: DovecotServer, prefix?: string): ImapSettings {
+  const folder = (name: string, plain: string) => (prefix === undefined ? plain : `${prefix}-${name}`);
+  return {
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    user: dovecot.user,
+    password: dovecot.password,
+    mailbox: folder('inbox', 'INBOX'),
+    processedMailbox: folder('processed', 'Processed'),
+    quarantineMailbox: folder('quarantine', 'Quarantine'),
+    tlsRejectUnauthorized: true,
+  };
+}
 
 export interface DovecotServer {
   host: string;

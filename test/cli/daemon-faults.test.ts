@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runCli } from '../support/cli';
 import { startDaemon, until, type RunningDaemon } from '../support/daemon';
 import { smallPng } from '../support/document-samples';
@@ -98,3 +99,55 @@ it('retries intake while another process keeps the database busy, logging why, a
   expect(await daemon.exited).toBe(0);
   expect(daemon.lines.find((line) => line.event === 'intake_failed')).toMatchObject({ level: 'warn', reason: 'database_busy', retry: 'next run' });
 });
+
+/**
+ * A disk that turns read-only under a running daemon, produced for real: DATA_DIR on a small ext4
+ * image mounted with `errors=remount-ro`, then an ext4 error triggered through sysfs, after which the
+ * kernel refuses every write (EROFS) as it does when a disk fails. Loop mounts need root, which the
+ * suite has where it installs its system packages; without it this test says so and fails.
+ */
+it('stops a running daemon with exit code 1 and one daemon_fatal line when its disk turns read-only', async () => {
+  const disk = mountScratchDisk();
+  try {
+    const dataDir = join(disk.mountPoint, 'data');
+    const setUp = await runCli(['poll'], { env: { DATA_DIR: dataDir } });
+    expect(setUp.code).toBe(0);
+    const daemon = startDaemon(dataDir);
+    await until(() => daemon.lines.some((line) => line.event === 'intake_finished'), 20_000);
+
+    disk.failIntoReadOnly();
+
+    expect(await daemon.exited).toBe(1);
+    const fatal = daemon.lines.filter((line) => line.event === 'daemon_fatal');
+    expect(fatal).toEqual([expect.objectContaining({ level: 'error', job: 'intake', reason: 'disk_io_error', error: expect.stringMatching(/^the disk failed to read or write the database \(SQLITE_IOERR/) })]);
+    expect(daemon.lines.at(-1)).toMatchObject({ event: 'daemon_stopped' });
+  } finally {
+    disk.remove();
+  }
+}, 180_000);
+
+function mountScratchDisk(): { mountPoint: string; failIntoReadOnly(): void; remove(): void } {
+  if (process.getuid?.() !== 0) throw new Error('this test mounts a disk image: run the suite as root (as `npm test` does where it installs its packages)');
+  const folder = mkdtempSync(join(tmpdir(), 'cancel-desk-disk-'));
+  const image = join(folder, 'disk.img');
+  const mountPoint = join(folder, 'mnt');
+  mkdirSync(mountPoint);
+  run('truncate', ['-s', '64M', image]);
+  run('mkfs.ext4', ['-q', '-F', image]);
+  run('mount', ['-o', 'loop,errors=remount-ro', image, mountPoint]);
+  const device = run('findmnt', ['-n', '-o', 'SOURCE', mountPoint]).trim();
+  return {
+    mountPoint,
+    failIntoReadOnly: () => writeFileSync(`/sys/fs/ext4/${basename(device)}/trigger_fs_error`, 'cancel-desk test: disk failed\n'),
+    remove() {
+      spawnSync('umount', [mountPoint]);
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim()}`);
+  return result.stdout;
+}

@@ -43,6 +43,10 @@ const WONDERS = [
   /(?:注销|销户|註銷|銷戶)(?:之前|以前|前|的话|的話|以后|以後|后|後)[^。！？\n]{0,20}[吗嗎？?]/g,
   /(?:注销|销户|註銷|銷戶)[^。！？\n]{0,8}(?:需要|要)(?:准备|提供)?(?:哪些|什么)/g,
   /需要先(?:注销|销户)吗/g,
+  // A subject that announces an enquiry: 关于注销账号的咨询, 咨询注销问题, "Question about closing my account".
+  /(?:关于|關於|有关|有關)[^。！？\n]{0,12}?(?:注销|销户|註銷|銷戶)[^。！？\n]{0,12}?(?:咨询|諮詢|问题|問題|疑问|疑問)/g,
+  /(?:咨询|諮詢)[^。！？\n]{0,6}?(?:注销|销户|註銷|銷戶)/g,
+  /\b(?:question|enquiry|inquiry|query)\s+(?:about|on|regarding)\s+(?:closing|cancell?ing|deleting|terminating|deactivating|the\s+(?:closure|cancell?ation|deletion|termination)\s+of)\b/gi,
   // A Chinese sentence that asks about closing without asking us to close: 还是注销的时候可以退回吗？
   /(?<=^|[。！？\n])(?![^。！？\n]*(?:请|帮我|幫我|我要|我想|申请|申請|麻烦|麻煩))[^。！？\n]*(?:注销|销户|註銷|銷戶)[^。！？\n]*[？?]/g,
   // "Can I close my account online?", "Should we cancel before the contract ends?"
@@ -101,7 +105,7 @@ const SUBJECT_CANCEL_WORD =
   /\b(?:cancel(?:l?ation|l?ing|led)?|clos(?:e|ing|ure)|delet(?:e|ion)|terminat(?:e|ion)|deactivat(?:e|ion)|unsubscribe me|k[üu]ndig(?:ung|en)|r[ée]siliation|r[ée]silier|dar de baja|cancelar)\b|注销|註銷|销户|銷戶|销号|銷號|注消|(?:关闭|關閉|删除|刪除|停用|取消)(?:我的)?(?:账号|帐号|账户|帐户|帳號|帳戶)|解约|解約|退网|退網/i;
 const SUBJECT_OTHER_OBJECT =
   /\b(?:orders?|purchase|booking|reservation|payment|add-?ons?|data ?packs?|roaming|bundles?|auto-?renew\w*|newsletters?|appointment|meeting|transaction|invoice)\b|订单|訂單|套餐|流量包|漫游|漫遊|自动续费|自動續費|预约|預約|会议|會議|发票|發票/i;
-const SUBJECT_QUESTION = /[?？]\s*$|^\s*(?:(?:re|fw|fwd|aw)\s*:\s*)*(?:(?:how|what|when|can|could|is it|do i|should i)\b|如何|怎么|怎樣|怎样|能否|可以|请问|請問)/i;
+const SUBJECT_QUESTION = /[?？]\s*$|咨询|諮詢|\b(?:question|enquiry|inquiry)\b|^\s*(?:(?:re|fw|fwd|aw)\s*:\s*)*(?:(?:how|what|when|can|could|is it|do i|should i)\b|如何|怎么|怎樣|怎样|能否|可以|请问|請問)/i;
 
 export interface SubjectReading {
   cancelWord: string | null;

@@ -205,7 +205,8 @@ function valueOnNextLines(lines: string[], originals: string[], index: number): 
   return ['', ''];
 }
 
-const PHONE = /^\+?\d[\d\s-]{5,}\d|^\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d|^[(（]\+?\d{1,3}[)）]\s*\d[\d\s-]{5,}\d/;
+// Not the digits that begin an address or a handle: "1583920476@qq.com" is the username whole.
+const PHONE = /^(?:\+?\d[\d\s-]{5,}\d|\+\d{1,3}\s*\(0\)[\d\s-]{5,}\d|[(（]\+?\d{1,3}[)）]\s*\d[\d\s-]{5,}\d)(?![\w@]|\.\w)/;
 const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
 const SURROUNDING = /^["'“”‘’「」『』《》<>()\[\]【】]+|["'“”‘’「」『』《》<>()\[\]【】.,;:!?，。；：！？、]+$/gu;
 

@@ -118,7 +118,7 @@ describe('readSubject', () => {
     expect(readSubject(subject).cancelWord).toBeNull();
   });
 
-  test.each(['How do I cancel?', '如何注销？', 'Can I close my account online'])('takes "%s" for a question, not a request', (subject) => {
+  test.each(['How do I cancel?', '如何注销？', 'Can I close my account online', '关于注销账号的咨询', 'Question about closing my account'])('takes "%s" for a question, not a request', (subject) => {
     expect(readSubject(subject)).toEqual({ cancelWord: null, question: true });
   });
 });
@@ -129,8 +129,14 @@ describe('questions about closing', () => {
     ['请问注销之前需要先把余额用完吗？还是注销的时候可以退回到原来的支付宝？'],
     ['If I cancel later, can I keep my number?'],
     ['Can I close my account online?'],
+    ['关于注销账号的咨询\n请问需要准备哪些材料？'],
+    ['Enquiry about cancelling my account: what documents do you need?'],
   ])('asks nothing yet: "%s"', (text) => {
     expect(cancellationIntent(text)).toBe('none');
+  });
+
+  it('still hears a request after a subject that announces an enquiry', () => {
+    expect(cancellationIntent('关于注销账号的咨询\n我要注销我的账号，用户名 zhang88。')).toBe('asks');
   });
 
   it('still hears a request beside a question', () => {

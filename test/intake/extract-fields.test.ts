@@ -66,6 +66,10 @@ describe('extractFields', () => {
       expect(extract(`账号：${phone}`).username).toBe(expected);
     });
 
+    it('keeps an address whose local part is a QQ number whole, not as a phone number', () => {
+      expect(extract('账户：1583920476@qq.com').username).toBe('1583920476@qq.com');
+    });
+
     it('keeps an email address as written', () => {
       expect(extract('Username: River.Song@Example.com').username).toBe('River.Song@Example.com');
     });

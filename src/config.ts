@@ -413,6 +413,11 @@ export interface SettingsReport {
 const SECRET = /PASSWORD|SECRET|KEY|TOKEN|CREDENTIAL/;
 const MASK = '********';
 
+/** An address is no secret (OAUTH_TOKEN_URL names the endpoint): a password written into it is masked by withoutUrlCredentials. */
+function isSecret(name: string): boolean {
+  return SECRET.test(name) && !name.endsWith('_URL');
+}
+
 /** Every setting's effective value and where it came from, and every problem at once, for `config check`. */
 export function reportSettings(source: SettingsSource): SettingsReport {
   const values = blankAsMissing(source.values);
@@ -422,7 +427,7 @@ export function reportSettings(source: SettingsSource): SettingsReport {
     const origin = given === undefined ? 'default' : source.fromFile.has(name) ? 'file' : 'environment';
     const fallback = schema.safeParse(undefined);
     const value = given ?? (fallback.success && fallback.data !== undefined ? String(fallback.data) : undefined);
-    return { name, origin, shown: value === undefined ? '(unset)' : SECRET.test(name) ? MASK : withoutUrlCredentials(value) };
+    return { name, origin, shown: value === undefined ? '(unset)' : isSecret(name) ? MASK : withoutUrlCredentials(value) };
   });
   return {
     settings,

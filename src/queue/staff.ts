@@ -40,7 +40,7 @@ export class StaffStore {
   addFirst(name: string, passwordHash: string): boolean {
     return this.db.transaction(() => {
       const { n } = this.db.prepare('SELECT count(*) AS n FROM staff').get() as { n: number };
-      return n === 0 && this.add(name, passwordHash, 'admin', false);
+      return n === 0 && this.add(name, passwordHash, 'admin', true);
     }).immediate();
   }
 

@@ -156,6 +156,6 @@ export interface StaffDirectory {
   oneTimePassword(): string;
   /** True only for an enabled member with that password; constant-time comparison. */
   verify(name: string, password: string): Promise<boolean>;
-  /** On the very first start (no staff at all): creates the admin `admin` and returns its one-time password, else null. */
+  /** On the very first start (no staff at all): creates the admin `admin` and returns its one-time password (to be changed at sign-in), else null. */
   ensureFirstAdmin(): Promise<string | null>;
 }

@@ -81,6 +81,14 @@ it('never prints a secret, set or invalid', async () => {
   });
 });
 
+it('shows the OAuth2 token endpoint, which is an address and no secret', async () => {
+  const run = await runCli(['config', 'check'], {
+    env: { MAIL_AUTH: 'oauth2-client-credentials', OAUTH_TOKEN_URL: 'https://login.example.com/tenant/oauth2/v2.0/token', OAUTH_CLIENT_ID: 'desk', OAUTH_CLIENT_SECRET: 'client-s3cret-value' },
+  });
+  expect(run.stdout).not.toContain('client-s3cret-value');
+  expect(printed(run.stdout)).toMatchObject({ OAUTH_TOKEN_URL: { value: 'https://login.example.com/tenant/oauth2/v2.0/token' }, OAUTH_CLIENT_SECRET: { value: '********' } });
+});
+
 it('refuses to start any command when the file ENV_FILE names is missing', async () => {
   const run = await runCli(['queue', 'list'], { env: { ENV_FILE: '/nonexistent/cancel-desk.env' } });
   expect(run.code).toBe(78);

@@ -83,6 +83,11 @@ it('creates one admin with a one-time password on the very first start only', as
   expect(harness.app.staff.list().map((member) => [member.name, member.role])).toEqual([['admin', 'admin']]);
 });
 
+it('makes the first admin change the one-time password at the first sign-in, as a reset one does', async () => {
+  await harness.app.staff.ensureFirstAdmin();
+  expect(harness.app.staff.list()).toEqual([expect.objectContaining({ name: 'admin', mustChangePassword: true })]);
+});
+
 it('creates no admin when staff already exist', async () => {
   await harness.app.staff.add('alice', PASSWORD);
   expect(await harness.app.staff.ensureFirstAdmin()).toBeNull();

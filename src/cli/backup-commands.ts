@@ -1,4 +1,3 @@
-import { restoreBackup } from '../app';
 import type { Config } from '../config';
 import { parseCommandLine, refuse, UsageError, withApp } from './command-line';
 
@@ -25,6 +24,8 @@ export async function backupCommand(args: string[], config: Config): Promise<num
 export async function restoreCommand(args: string[], config: Config): Promise<number> {
   const { positionals } = parseCommandLine({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError('restore <backup folder>');
+  // Imported here: every other command (`parse` first) starts without the composition root.
+  const { restoreBackup } = await import('../app');
   const outcome = await restoreBackup(config, positionals[0]);
   if (!outcome.ok) return refuse(outcome.message);
   process.stdout.write(`restored the database and ${outcome.manifest.vaultFiles.length} vault files into ${config.dataDir}; vault key fingerprint ${outcome.manifest.keyFingerprint}\n`);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { databasePath, rotateKey } from '../app';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
 import { createLogger } from '../log';
@@ -16,6 +15,8 @@ async function rotateKeyCommand(args: string[], config: Config): Promise<number>
     throw new UsageError('vault rotate-key: VAULT_KEY is set, so bring the new key: `openssl rand -base64 32 | cancel-desk vault rotate-key --new-key-stdin`');
   }
   if (config.vaultKey === null && values['new-key-stdin']) throw new UsageError('vault rotate-key: --new-key-stdin is for VAULT_KEY; without it a new key file is generated');
+  // Imported here: every other command (`parse` first) starts without the composition root.
+  const { databasePath, rotateKey } = await import('../app');
   if (!existsSync(databasePath(config))) return refuse(`no database at ${databasePath(config)}: nothing is sealed, so there is no key to rotate`);
   let newKey: Buffer | null = null;
   if (values['new-key-stdin']) {

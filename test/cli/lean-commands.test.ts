@@ -22,6 +22,12 @@ it('parse loads neither the PDF, the web, the IMAP nor the SMTP stack', async ()
   expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
 });
 
+it('parse loads neither the database, the metrics nor the mail templates: it reads a mail and nothing else', async () => {
+  const run = await runCli(['parse', join(FIXTURES, `${fixtureNames()[0]}.eml`)], { preload: REPORTER });
+  const loaded = loadedPackages(run.stderr);
+  expect(loaded.filter((name) => ['better-sqlite3', 'prom-client', 'mustache'].includes(name))).toEqual([]);
+});
+
 it('queue list loads neither the PDF, the web, the IMAP nor the SMTP stack', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-lean-'));
   const accounts = join(dataDir, 'accounts.csv');

@@ -162,6 +162,14 @@ describe('pages read in Chinese', () => {
     expect(details.filter((detail) => WORDED_KEYS.includes(detail.key) && englishIn(detail.value).length > 0)).toEqual([]);
   });
 
+  it('answer a request the console cannot read in the browser’s language, before any session is looked at', async () => {
+    const undecodable = await console_.web.inject({ method: 'GET', url: '/requests/%E0%A4%A', headers: CHINESE_BROWSER });
+    expect([undecodable.statusCode, undecodable.body]).toEqual([400, strings.translate('zh')('message.badRequest')]);
+    const json = await console_.web.inject({ method: 'POST', url: '/login', headers: { ...CHINESE_BROWSER, origin: 'http://localhost', host: 'localhost', 'content-type': 'application/json' }, payload: '{"name":"alice"}' });
+    expect(json.statusCode).toBe(415);
+    expect(json.body).toContain(`<h1>${strings.translate('zh')('message.badRequest')}</h1>`);
+  });
+
   it('keep the English pages in English', async () => {
     const bob = await signedIn('bob', ENGLISH_BROWSER);
     const refused = await bob.post(`/requests/${reference}/approve`, { _csrf: bob.csrf!, version: '1', confirmed: '1' });

@@ -4,6 +4,8 @@
  * detail keys, and the values that are identifiers. Data (references, names, addresses, what staff and
  * customers wrote) stays as it was written.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EVENT_TYPES } from '../../src/queue/event-log';
 import { REFUSAL_SAYINGS, refused, saying, type RefusalSaying } from '../../src/review/refusals';
 import { refusalText } from '../../src/console/present';
@@ -59,6 +61,14 @@ describe('the string files', () => {
     }
     const zh = strings.translate('zh');
     expect(EVENT_TYPES.filter((type) => englishIn(zh(`event.${type}`)).length > 0)).toEqual([]);
+  });
+
+  it('can trust EVENT_TYPES to be every type: events are written only by the event log, whose append takes nothing else', () => {
+    const src = join(__dirname, '..', '..', 'src');
+    const writers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => /INSERT\s+(OR\s+\w+\s+)?INTO\s+(request_events|triage_events|\$\{log\.table\})/i.test(readFileSync(join(src, file), 'utf8')));
+    expect(writers).toEqual([join('queue', 'event-log.ts')]);
   });
 
   it('word every refusal the services can give in Chinese, with its values filled in and no English left', () => {

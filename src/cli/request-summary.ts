@@ -72,7 +72,7 @@ export function requestSummary(review: RequestReview, timeZone: string, t: Trans
       : []),
     '',
     'Conversation and events, oldest first',
-    ...timeline(request.messages, request.events, time).flatMap((entry) => entry.lines),
+    ...timeline(request.messages, request.events, time, t).flatMap((entry) => entry.lines),
   ];
   return terminalSafe(`${lines.join('\n')}\n`);
 }
@@ -82,10 +82,10 @@ function row(label: string, value: string): string {
 }
 
 /** Messages and events in one time order; at the same instant a message comes before what it caused. */
-function timeline(messages: RequestMessage[], events: RequestEvent[], time: (iso: string) => string): TimelineEntry[] {
+function timeline(messages: RequestMessage[], events: RequestEvent[], time: (iso: string) => string, t: Translate): TimelineEntry[] {
   const entries = [
     ...messages.map((message) => ({ at: message.at, rank: 0, lines: messageLines(message, time) })),
-    ...events.map((event) => ({ at: event.at, rank: 1, lines: [eventLine(event, time)] })),
+    ...events.map((event) => ({ at: event.at, rank: 1, lines: [eventLine(event, time, t)] })),
   ];
   return entries.sort((a, b) => a.at.localeCompare(b.at) || a.rank - b.rank);
 }
@@ -109,7 +109,7 @@ function messageLines(message: RequestMessage, time: (iso: string) => string): s
   ];
 }
 
-function eventLine(event: RequestEvent, time: (iso: string) => string): string {
-  const details = eventDetails(event.detail).map(({ key, value }) => `${key}: ${value}`);
+function eventLine(event: RequestEvent, time: (iso: string) => string, t: Translate): string {
+  const details = eventDetails(t, event.type, event.detail).map(({ key, value }) => `${key}: ${value}`);
   return `  ${time(event.at)}  ${humanize(event.type)} (${event.actor})${details.length > 0 ? ` — ${details.join('; ')}` : ''}`;
 }

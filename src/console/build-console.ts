@@ -44,8 +44,10 @@ export function buildConsole(deps: ConsoleDependencies): FastifyInstance {
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     // A URL the router cannot even decode answers before any hook runs: it gets the same headers by hand.
-    frameworkErrors: (_error, _request, reply) => {
-      void (reply as FastifyReply).code(400).headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).type('text/plain; charset=utf-8').send('Bad request');
+    // No session is read yet: the browser's Accept-Language picks the words.
+    frameworkErrors: (_error, request, reply) => {
+      const t = views.strings.translate(languageFromHeader(request.headers['accept-language']));
+      void (reply as FastifyReply).code(400).headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).type('text/plain; charset=utf-8').send(t('message.badRequest'));
     },
   });
 

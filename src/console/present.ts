@@ -1,8 +1,11 @@
 /** Turns review data into the words and labels staff read. Pure; no HTML here (templates escape). */
-import { EVIDENCE_SIGNALS, REQUEST_PROBLEMS, type EvidenceSignal, type FieldDoubt, type RequestProblem } from '../intake/intake-result';
+import { EVIDENCE_SIGNALS, REQUEST_PROBLEMS, type EvidenceSignal, type FieldDoubt, type FieldName, type RequestProblem, type SenderAuthentication } from '../intake/intake-result';
 import type { RequestStatus } from '../queue/request-status';
+import { EVENT_TYPES } from '../queue/event-log';
+import type { MailPurpose } from '../queue/outbox-store';
 import { TRIAGE_STATUSES } from '../queue/triage-store';
 import { CHECK_SAYINGS } from '../review/pre-checks';
+import { REFUSAL_SAYINGS, type Saying } from '../review/refusals';
 import type { DecisionRefusal, PreCheck, PreCheckName } from '../review/review-service';
 import type { TriageAction, TriageRefusal } from '../triage/triage-service';
 import type { Translate } from './console-strings';
@@ -24,6 +27,53 @@ export const REQUEST_DONE = names<RequestDone>({ approve: true, reject: true, 'r
 const REQUEST_REFUSALS = names<DecisionRefusal>({ not_found: true, illegal_transition: true, decided_concurrently: true, missing_text: true, unknown_staff: true, invalid_value: true });
 export const TRIAGE_DONE = names<TriageAction['kind']>({ promote: true, reply: true, dismiss: true });
 const TRIAGE_REFUSALS = names<TriageRefusal>({ not_found: true, settled: true, changed: true, missing_text: true, unknown_staff: true });
+const MAIL_PURPOSES = names<MailPurpose>({
+  acknowledgement: true,
+  'reply-received': true,
+  'staff-reply': true,
+  'decision-approved': true,
+  'decision-closed': true,
+  'decision-rejected': true,
+  'decision-info-requested': true,
+  'triage-reply': true,
+});
+const AUTHENTICATIONS = names<SenderAuthentication>({ pass: true, fail: true, none: true });
+/** How an event came about: a document opened from the terminal or the web; a closure recorded by staff, by an export, or by the account system. */
+const VIAS = ['cli', 'web', 'staff', 'export', 'account_system'] as const;
+/** Who records events besides staff: intake, the desk itself, the account system's webhook. */
+const SYSTEM_ACTORS = ['intake', 'system', 'account-system'] as const;
+/** Why no acknowledgement went out (`acknowledgement_withheld`). */
+const WITHHELD_REASONS = ['sender_limit', 'sender_authentication_failed', 'sender_not_answerable'] as const;
+/** Every key the event log's details carry (see the `append` calls in src/queue); a key not listed here is shown as its identifier. */
+const DETAIL_KEYS = [
+  'messageId',
+  'problems',
+  'promotedFromTriage',
+  'evidence',
+  'reason',
+  'purpose',
+  'limit',
+  'hours',
+  'via',
+  'note',
+  'osUser',
+  'verified',
+  'senderAuthentication',
+  'documentsAdded',
+  'changed',
+  'statusChanged',
+  'afterDecision',
+  'message',
+  'field',
+  'from',
+  'to',
+  'attempts',
+  'documents',
+  'retentionDays',
+  'reference',
+  'position',
+  'filename',
+] as const;
 
 /** What a staff member just did on a request, for the notice on the page they land on. */
 export type RequestDone = 'approve' | 'reject' | 'request-info' | 'close' | 'reply' | 'note' | 'edit' | 'assign' | 'unassign';
@@ -47,6 +97,19 @@ export const CODE_KEYS: readonly string[] = [
   ...(['en', 'zh'] as const).map((language) => `language.${language}`),
   ...(['pending', 'delivered'] as const).map((state) => `handoff.${state}`),
   ...(['username', 'registrationDate', 'reason'] as const).map((field) => `field.${field}`),
+  ...(['username', 'registrationDate', 'reason'] as const).map((field) => `fieldName.${field}`),
+  ...EVENT_TYPES.map((type) => `event.${type}`),
+  ...DETAIL_KEYS.map((key) => `eventDetail.${key}`),
+  ...MAIL_PURPOSES.map((purpose) => `mailPurpose.${purpose}`),
+  ...AUTHENTICATIONS.map((result) => `authentication.${result}`),
+  ...VIAS.map((via) => `via.${via}`),
+  ...WITHHELD_REASONS.map((reason) => `withheldReason.${reason}`),
+  ...Object.keys(REFUSAL_SAYINGS).map((code) => `refusal.${code}`),
+  ...SYSTEM_ACTORS.map((actor) => `actor.${actor}`),
+  'refusal.join',
+  'common.yes',
+  'common.no',
+  'common.listSeparator',
 ];
 
 /** A label of a family whose values may outlive the string files (an older database): the identifier when unnamed. */
@@ -70,7 +133,10 @@ export function checkLabel(t: Translate, name: PreCheckName): string {
 /** What a check says, in the reader's language; the English of the check itself when the files have no words for it. */
 export function checkDetail(t: Translate, check: PreCheck): string {
   const key = `checkDetail.${check.said.code}`;
-  return t.has(key) ? t(key, check.said.values) : check.detail;
+  if (!t.has(key)) return check.detail;
+  const { problems, ...values } = check.said.values;
+  // The document problems are codes, listed: each worded too.
+  return t(key, problems === undefined ? values : { ...values, problems: problems.split(', ').map((problem) => documentProblemLabel(t, problem) ?? problem).join(t('common.listSeparator')) });
 }
 
 export function resultLabel(t: Translate, result: PreCheck['result']): string {
@@ -87,6 +153,31 @@ export function documentProblemLabel(t: Translate, problem: string | null): stri
 
 export function doubtLabel(t: Translate, why: FieldDoubt['why']): string {
   return label(t, 'doubt', why, why.replace(/_/g, ' '));
+}
+
+/** How intake names a field in its evidence (`labelled_field`, `field_corrected`): the stored English of src/intake's analysis. */
+const EVIDENCE_FIELD_NAMES: Record<string, FieldName> = { username: 'username', 'registration date': 'registrationDate', reason: 'reason' };
+
+/** What intake weighed, as staff read it: the signal worded, and a field it names; quotes from the mail stay as written. */
+export function evidenceRows(t: Translate, evidence: readonly { signal: EvidenceSignal; detail: string }[]): { signal: EvidenceSignal; label: string; detail: string }[] {
+  return evidence.map(({ signal, detail }) => ({
+    signal,
+    label: evidenceLabel(t, signal),
+    detail: (signal === 'labelled_field' || signal === 'field_corrected') && Object.hasOwn(EVIDENCE_FIELD_NAMES, detail) ? t(`fieldName.${EVIDENCE_FIELD_NAMES[detail]}`) : detail,
+  }));
+}
+
+/** A sender-authentication result (pass, fail, none) in the reader's language. */
+export function authenticationLabel(t: Translate, result: SenderAuthentication): string {
+  return label(t, 'authentication', result, result);
+}
+
+/** An event log (a request's or a mail's) as the event-log partial shows it; the desk's own actors (intake, system…) worded, staff by their name. */
+export function eventRows(t: Translate, events: readonly { at: string; actor: string; type: string; detail: Record<string, unknown> }[], timeZone: string) {
+  return events.map((event) => {
+    const details = eventDetails(t, event.type, event.detail);
+    return { atIso: event.at, at: formatTime(event.at, timeZone), actor: label(t, 'actor', event.actor, event.actor), type: eventLabel(t, event.type), hasDetails: details.length > 0, details };
+  });
 }
 
 /** An event type as staff read it: named in the string files, or else the identifier made readable. */
@@ -137,12 +228,82 @@ export function humanize(identifier: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** An event's details as short "key: value" pairs, for the event log. */
-export function eventDetails(detail: Record<string, unknown>): { key: string; value: string }[] {
+/**
+ * Why an action was refused, in the reader's language: each saying from `refusal.<code>`, its values
+ * worded too (a field's name, a status, a time in the desk's zone); the English of the refusal itself
+ * when the files have no words for a code.
+ */
+export function refusalText(t: Translate, refusal: { message: string; said: Saying[] }, timeZone: string): string {
+  if (!refusal.said.every((part) => t.has(`refusal.${part.code}`))) return refusal.message;
+  return refusal.said
+    .map((part) => {
+      const values = Object.fromEntries(Object.entries(part.values).map(([name, value]) => [name, sayingValue(t, name, value, timeZone)]));
+      return t(`refusal.${part.code}`, values);
+    })
+    .join(t('refusal.join'));
+}
+
+function sayingValue(t: Translate, name: string, value: string, timeZone: string): string {
+  switch (name) {
+    case 'field':
+      return label(t, 'fieldName', value, value);
+    case 'status':
+      return statusLabel(t, value as RequestStatus).toLowerCase();
+    case 'settled':
+      return label(t, 'triageStatus', value, value).toLowerCase();
+    case 'at':
+      return value ? formatTime(value, timeZone) : '?';
+    default:
+      return value;
+  }
+}
+
+type Worded = (t: Translate, value: unknown) => string | null;
+
+const oneOf =
+  (family: string): Worded =>
+  (t, value) =>
+    typeof value === 'string' ? label(t, family, value, value) : null;
+const listOf =
+  (word: (t: Translate, value: string) => string): Worded =>
+  (t, value) =>
+    Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.map((item: string) => word(t, item)).join(t('common.listSeparator')) : null;
+const fromTo = (change: unknown, word: (value: unknown) => string): string | null =>
+  change !== null && typeof change === 'object' && 'from' in change && 'to' in change ? `${word(change.from)} → ${word(change.to)}` : null;
+const shown = (value: unknown) => (value === null || value === undefined || value === '' ? '—' : String(value));
+
+/** Detail values that are identifiers, worded in the reader's language; by `<event type>.<key>` where a key means different things, else by key. */
+const DETAIL_VALUES: Record<string, Worded> = {
+  problems: listOf(problemLabel),
+  evidence: listOf((t, signal) => label(t, 'evidence', signal)),
+  purpose: oneOf('mailPurpose'),
+  via: oneOf('via'),
+  senderAuthentication: oneOf('authentication'),
+  afterDecision: (t, value) => (typeof value === 'string' ? statusLabel(t, value as RequestStatus) : null),
+  'field_corrected.field': oneOf('field'),
+  'acknowledgement_withheld.reason': oneOf('withheldReason'),
+  statusChanged: (t, value) => fromTo(value, (status) => statusLabel(t, status as RequestStatus)),
+  changed: (t, value) =>
+    value !== null && typeof value === 'object'
+      ? Object.entries(value)
+          .map(([field, change]) => `${label(t, 'field', field)}: ${fromTo(change, shown) ?? shown(change)}`)
+          .join(t('request.doubtSeparator'))
+      : null,
+};
+
+/** An event's details as short "key: value" pairs, for the event log: keys and identifier values in the reader's language, staff's and customers' own words as they wrote them. */
+export function eventDetails(t: Translate, type: string, detail: Record<string, unknown>): { key: string; value: string }[] {
   return Object.entries(detail)
     .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
     .map(([key, value]) => ({
-      key: humanize(key.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()),
-      value: typeof value === 'string' ? value : Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.join(', ') : JSON.stringify(value),
+      key: label(t, 'eventDetail', key, humanize(key.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase())),
+      value: (DETAIL_VALUES[`${type}.${key}`] ?? DETAIL_VALUES[key])?.(t, value) ?? plain(t, value),
     }));
+}
+
+function plain(t: Translate, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
+  return JSON.stringify(value);
 }

@@ -4,23 +4,26 @@ import { isUndecided, type RequestStatus } from '../queue/request-status';
 import type { FieldName } from '../intake/intake-result';
 import type { CancellationRequest } from '../queue/request-queue';
 import type { CheckCounts } from '../review/pre-checks';
+import type { Saying } from '../review/refusals';
 import type { Decision, DecisionRefusal, RequestReview, ReviewFilter } from '../review/review-service';
 import type { ConsoleContext } from './console-context';
 import type { Translate } from './console-strings';
 import {
+  authenticationLabel,
   checkDetail,
   checkLabel,
   documentProblemLabel,
   doubtLabel,
-  eventDetails,
   eventLabel,
-  evidenceLabel,
+  eventRows,
+  evidenceRows,
   formatSize,
   formatTime,
   label,
   LONG_WAIT_MS,
   REQUEST_DONE,
   problemLabel,
+  refusalText,
   resultLabel,
   STATUSES,
   statusLabel,
@@ -55,8 +58,9 @@ function conversation(t: Translate, request: CancellationRequest, timeZone: stri
     atIso: message.at,
     from: message.from,
     subject: message.direction === 'note' ? '' : message.subject,
-    text: message.text,
-    authentication: message.authentication,
+    // The desk's own note of a correction names the field by its identifier (src/queue/decisions.ts): worded here.
+    text: message.direction === 'note' && message.subject === 'field_corrected' ? message.text.replace(/^(username|registrationDate|reason):/, (_, field: string) => `${label(t, 'field', field)}:`) : message.text,
+    authentication: message.authentication === null ? null : { result: message.authentication, label: authenticationLabel(t, message.authentication) },
     unverified: message.applied === false,
     isNew: message.direction === 'in' && request.unreadSince !== null && message.at >= request.unreadSince,
     documents: message.documents.join(', '),
@@ -190,7 +194,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       }
       const outcome =
         version === null
-          ? ({ ok: false, reason: 'decided_concurrently', message: context.t(request)('request.noVersion') } as const)
+          ? ({ ok: false, reason: 'decided_concurrently', text: context.t(request)('request.noVersion') } as const)
           : review.decide(reference, decision, version);
       if (outcome.ok) {
         context.log.info('console_decided', { reference, decision: decision.kind, staff: by });
@@ -221,7 +225,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     const version = typeof form.version === 'string' && /^\d{1,9}$/.test(form.version) ? Number(form.version) : null;
     const outcome =
       field === null || version === null
-        ? ({ ok: false, reason: 'invalid_value', message: context.t(request)('request.chooseField') } as const)
+        ? ({ ok: false, reason: 'invalid_value', text: context.t(request)('request.chooseField') } as const)
         : review.correct(reference, { by: request.staffName!, field, value }, version);
     if (outcome.ok) {
       context.log.info('console_corrected', { reference, field, staff: request.staffName });
@@ -303,8 +307,10 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
     return context.sendMessage(request, reply, 404, t('message.notFound'), t('message.noSuchRequest'), { href: '/requests', label: t('message.backToQueue') });
   }
 
-  function refusal(request: FastifyRequest, outcome: { reason: DecisionRefusal; message: string }) {
-    return { title: context.t(request)(`request.refusal.${outcome.reason}`), message: outcome.message };
+  /** The refusal as staff read it: the service's, worded from its sayings; or the console's own words (`text`). */
+  function refusal(request: FastifyRequest, outcome: { reason: DecisionRefusal } & ({ message: string; said: Saying[] } | { text: string })) {
+    const t = context.t(request);
+    return { title: t(`request.refusal.${outcome.reason}`), message: 'text' in outcome ? outcome.text : refusalText(t, outcome, timeZone) };
   }
 
   function showRequest(
@@ -386,6 +392,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       languageLabel: t(`language.${cancellation.language}`),
       subject: cancellation.subject,
       senderAuthentication: cancellation.senderAuthentication,
+      senderAuthenticationLabel: authenticationLabel(t, cancellation.senderAuthentication),
       messageId: cancellation.messageId ?? '',
       hasProblems: cancellation.problems.length > 0,
       problems: cancellation.problems.map((problem) => problemLabel(t, problem)),
@@ -404,7 +411,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
         : null,
       bodyText,
       hasEvidence: cancellation.evidence.length > 0,
-      evidence: cancellation.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(t, entry.signal), detail: entry.detail })),
+      evidence: evidenceRows(t, cancellation.evidence),
       conversation: conversation(t, cancellation, timeZone),
       doubts: Object.fromEntries(
         (['username', 'registrationDate', 'reason'] as const).map((field) => [
@@ -446,10 +453,7 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
             lastError: handoff.lastError ?? '',
           }
         : null,
-      events: cancellation.events.map((event) => {
-        const details = eventDetails(event.detail);
-        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: eventLabel(t, event.type), hasDetails: details.length > 0, details };
-      }),
+      events: eventRows(t, cancellation.events, timeZone),
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TriageAction, TriageItem, TriageRefusal } from '../triage/triage-service';
 import type { ConsoleContext } from './console-context';
-import { documentProblemLabel, eventDetails, eventLabel, evidenceLabel, formatSize, formatTime, humanize, label, TRIAGE_DONE, waited } from './present';
+import { authenticationLabel, documentProblemLabel, eventRows, evidenceLabel, evidenceRows, formatSize, formatTime, humanize, label, refusalText, TRIAGE_DONE, waited } from './present';
 import { refuseCsrf } from './sign-in-routes';
 import { contentDisposition, csrfTokenFor, isInlineType, sameSecret } from './web-security';
 
@@ -61,7 +61,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       const by = request.staffName!;
       const chosen: TriageAction =
         action === 'promote' ? { kind: 'promote', by } : action === 'reply' ? { kind: 'reply', by, message: text('message') } : { kind: 'dismiss', by, reason: text('reason') };
-      const outcome = version === undefined ? ({ ok: false, reason: 'changed', message: context.t(request)('triageItem.noVersion') } as const) : triage.act(Number(id), chosen, version);
+      const outcome = version === undefined ? ({ ok: false, reason: 'changed', text: context.t(request)('triageItem.noVersion') } as const) : triage.act(Number(id), chosen, version);
       if (outcome.ok) {
         context.log.info('console_triaged', { triageId: Number(id), action, staff: by, reference: outcome.reference });
         return reply.redirect(outcome.reference ? `/requests/${outcome.reference}?promoted=${id}` : `/triage/${id}?done=${action}`, 303);
@@ -69,7 +69,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       const current = triage.find(Number(id));
       if (!current) return notFound(request, reply);
       return showItem(request, reply, REFUSAL_STATUS[outcome.reason], current, {
-        refusal: { title: context.t(request)(`triageItem.refusal.${outcome.reason}`), message: outcome.message },
+        refusal: { title: context.t(request)(`triageItem.refusal.${outcome.reason}`), message: 'text' in outcome ? outcome.text : refusalText(context.t(request), outcome, timeZone) },
         form: { message: text('message'), reason: text('reason'), openReply: action === 'reply', openDismiss: action === 'dismiss' },
       });
     });
@@ -121,8 +121,9 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       waited: waited(t, item.receivedAt, clock.now()),
       languageLabel: t(`language.${item.language}`),
       senderAuthentication: item.senderAuthentication,
+      senderAuthenticationLabel: authenticationLabel(t, item.senderAuthentication),
       mayAcknowledge: item.mayAcknowledge,
-      evidence: item.evidence.map((entry) => ({ signal: entry.signal, label: evidenceLabel(t, entry.signal), detail: entry.detail })),
+      evidence: evidenceRows(t, item.evidence),
       hasEvidence: item.evidence.length > 0,
       fields: [
         { label: t('field.username'), value: item.fields.username },
@@ -145,10 +146,7 @@ export function triageRoutes(app: FastifyInstance, context: ConsoleContext): voi
       showsQuote: item.ownText.trim() !== '' && item.ownText.trim() !== item.bodyText.trim(),
       version: item.version,
       form: options.form ?? { message: '', reason: '', openReply: false, openDismiss: false },
-      events: item.events.map((event) => {
-        const details = eventDetails(event.detail);
-        return { atIso: event.at, at: formatTime(event.at, timeZone), actor: event.actor, type: eventLabel(t, event.type), hasDetails: details.length > 0, details };
-      }),
+      events: eventRows(t, item.events, timeZone),
     });
   }
 }

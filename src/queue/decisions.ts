@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
 import type { ApprovedRequest, HandoffStore } from './handoffs';
-import type { EventLog } from './event-log';
+import type { EventLog, EventType } from './event-log';
 import type { MailPurpose } from './outbox-store';
 import type { RequestQueue } from './request-queue';
 import type { FieldDoubt, FieldName, RequestFields } from '../intake/intake-result';
@@ -14,7 +14,7 @@ export interface DecisionChange {
   reference: string;
   by: string;
   to: Exclude<RequestStatus, 'pending_review'>;
-  event: { type: string; detail: Record<string, unknown> };
+  event: { type: EventType; detail: Record<string, unknown> };
   mail: { purpose: MailPurpose; note: string | null };
   /** Staff's words with the decision (a note, a reason, the information asked for), for the conversation. */
   words: string | null;

@@ -2,6 +2,33 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Db } from './database';
 
+/**
+ * Every kind of event the desk records, on a request or on a mail in triage. The one list: `append`
+ * takes nothing else, and the console names each of them in both its languages.
+ */
+export const EVENT_TYPES = [
+  'received',
+  'reply_received',
+  'acknowledgement_withheld',
+  'approved',
+  'rejected',
+  'info_requested',
+  'closed',
+  'replied',
+  'note_added',
+  'field_corrected',
+  'assigned',
+  'unassigned',
+  'promoted',
+  'dismissed',
+  'mail_queued',
+  'mail_sent',
+  'account_handoff_delivered',
+  'document_viewed',
+  'retention_purged',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 /** Whose append-only log an event joins: a request's, or a mail's in triage. */
 export type LogOwner = { requestId: number } | { triageId: number };
 
@@ -13,7 +40,7 @@ export class EventLog {
   ) {}
 
   /** Joins the caller's transaction, which holds the write lock: nobody else appends between reading the chain's end and extending it. */
-  append(owner: LogOwner, actor: string, type: string, detail: Record<string, unknown>): void {
+  append(owner: LogOwner, actor: string, type: EventType, detail: Record<string, unknown>): void {
     const [log, ownerId] = 'requestId' in owner ? ([LOGS[0], owner.requestId] as const) : ([LOGS[1], owner.triageId] as const);
     const last = this.db.prepare(`SELECT id, hash FROM ${log.table} ORDER BY id DESC LIMIT 1`).get() as { id: number; hash: string | null } | undefined;
     const event: ChainedEvent = { id: (last?.id ?? 0) + 1, owner: ownerId, at: this.clock.now().toISOString(), actor, type, detail: JSON.stringify(detail) };

@@ -2,7 +2,7 @@ import type { DocumentProblem, SenderAuthentication } from '../intake/intake-res
 import type { CheckCounts, CheckState, OtherRequest, RelatedRequests } from '../review/pre-checks';
 import type { DirectoryAccount } from './accounts';
 import type { Db } from './database';
-import type { EventLog } from './event-log';
+import type { EventLog, EventType } from './event-log';
 import type { RequestStatus } from './request-status';
 
 /** One request whose stored check summary is stale, with what its pre-checks need. */
@@ -199,7 +199,7 @@ export class ReviewStore {
     return (this.db.prepare('SELECT body_text FROM requests WHERE reference = ?').pluck().get(reference) as string | undefined) ?? null;
   }
 
-  recordEvent(reference: string, actor: string, type: string, detail: Record<string, unknown>): void {
+  recordEvent(reference: string, actor: string, type: EventType, detail: Record<string, unknown>): void {
     const id = this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number;
     this.events.append({ requestId: id }, actor, type, detail);
   }

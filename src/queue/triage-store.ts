@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Evidence, FieldDoubt, Language, RequestFields, SenderAuthentication } from '../intake/intake-result';
 import type { Db } from './database';
-import type { EventLog } from './event-log';
+import type { EventLog, EventType } from './event-log';
 import { toStoredDocument, type DocumentRow, type IncomingMail, type StoredDocument } from './incoming-mail';
 
 export const TRIAGE_STATUSES = ['open', 'promoted', 'replied', 'dismissed'] as const;
@@ -135,7 +135,7 @@ export class TriageStore {
   }
 
   /** Records a look at one of an item's documents. */
-  recordEvent(id: number, actor: string, type: string, detail: Record<string, unknown>): void {
+  recordEvent(id: number, actor: string, type: EventType, detail: Record<string, unknown>): void {
     this.events.append({ triageId: id }, actor, type, detail);
   }
 

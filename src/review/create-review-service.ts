@@ -6,6 +6,7 @@ import type { RequestQueue } from '../queue/request-queue';
 import type { ReviewStore } from '../queue/review-store';
 import type { Vault } from '../queue/vault';
 import { checkSummary, needsCloserReview, preChecks, type DirectoryLookup } from './pre-checks';
+import { refused, saying, type RefusalSaying, type Saying } from './refusals';
 import type { Correction, Decision, DecisionOutcome, ReviewService } from './review-service';
 
 export interface ReviewDependencies {
@@ -58,24 +59,22 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
 
     write(reference, words) {
       const text = words.text.trim();
-      if (text === '') return { ok: false, reason: 'missing_text', message: words.kind === 'reply' ? 'a reply needs a message for the customer' : 'a note needs some text' };
+      if (text === '') return refused('missing_text', saying(words.kind === 'reply' ? 'reply_needs_text' : 'note_needs_text'));
       const result = deps.decisions.write(reference, words.by, words.kind, text);
       if (!result.ok) {
-        return result.conflict === 'not_found'
-          ? { ok: false, reason: 'not_found', message: `no request ${reference}` }
-          : { ok: false, reason: 'unknown_staff', message: `${words.by} is not an enabled staff member` };
+        return result.conflict === 'not_found' ? refused('not_found', saying('no_request', { reference })) : refused('unknown_staff', saying('not_enabled_staff', { name: words.by }));
       }
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
 
     correct(reference, correction, expectedVersion) {
       const value = correctedValue(correction, deps.today());
-      if (!value.ok) return { ok: false, reason: 'invalid_value', message: value.message };
+      if (!value.ok) return refused('invalid_value', value.said);
       const result = deps.decisions.correct(reference, correction.by, correction.field, value.value, expectedVersion);
       if (!result.ok) {
-        if (result.conflict === 'not_found') return { ok: false, reason: 'not_found', message: `no request ${reference}` };
-        if (result.conflict === 'changed') return { ok: false, reason: 'decided_concurrently', message: `${reference} changed while you were looking at it; look again before correcting` };
-        return { ok: false, reason: 'unknown_staff', message: `${correction.by} is not an enabled staff member` };
+        if (result.conflict === 'not_found') return refused('not_found', saying('no_request', { reference }));
+        if (result.conflict === 'changed') return refused('decided_concurrently', saying('changed_before_correcting', { reference }));
+        return refused('unknown_staff', saying('not_enabled_staff', { name: correction.by }));
       }
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
@@ -83,8 +82,8 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
     assign(reference, by, to) {
       const result = deps.decisions.assign(reference, by, to);
       if (!result.ok) {
-        const message = { not_found: `no request ${reference}`, unknown_staff: `${by} is not an enabled staff member`, unknown_assignee: `${to} is not an enabled staff member` }[result.conflict];
-        return { ok: false, reason: result.conflict === 'not_found' ? 'not_found' : 'unknown_staff', message };
+        if (result.conflict === 'not_found') return refused('not_found', saying('no_request', { reference }));
+        return refused('unknown_staff', saying('not_enabled_staff', { name: (result.conflict === 'unknown_assignee' ? to : by) ?? '' }));
       }
       return { ok: true, request: deps.queue.findRequest(reference)! };
     },
@@ -149,21 +148,19 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
 }
 
 /** A corrected value as the queue stores it, or why it is not one. */
-function correctedValue(correction: Correction, today: string): { ok: true; value: string } | { ok: false; message: string } {
+function correctedValue(correction: Correction, today: string): { ok: true; value: string } | { ok: false; said: Saying } {
   const value = correction.value.normalize('NFC').trim();
-  if (value === '') return { ok: false, message: `a corrected ${FIELD_NAMES[correction.field]} cannot be empty` };
-  if (/\p{Cc}/u.test(correction.field === 'reason' ? value.replace(/\r?\n/g, ' ') : value)) return { ok: false, message: `the ${FIELD_NAMES[correction.field]} contains control characters` };
-  if (correction.field === 'username' && value.length > 100) return { ok: false, message: 'a username has at most 100 characters' };
-  if (correction.field === 'reason' && value.length > 2000) return { ok: false, message: 'a reason has at most 2000 characters' };
+  if (value === '') return { ok: false, said: saying('value_empty', { field: correction.field }) };
+  if (/\p{Cc}/u.test(correction.field === 'reason' ? value.replace(/\r?\n/g, ' ') : value)) return { ok: false, said: saying('value_control_characters', { field: correction.field }) };
+  if (correction.field === 'username' && value.length > 100) return { ok: false, said: saying('username_too_long', { max: '100' }) };
+  if (correction.field === 'reason' && value.length > 2000) return { ok: false, said: saying('reason_too_long', { max: '2000' }) };
   if (correction.field === 'registrationDate') {
     const day = /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
-    if (!isCalendarDay(day)) return { ok: false, message: 'a registration date is YYYY-MM-DD, or YYYY-MM when only the month is known' };
-    if (day > today) return { ok: false, message: `a registration date cannot be after today (${today})` };
+    if (!isCalendarDay(day)) return { ok: false, said: saying('date_not_a_day') };
+    if (day > today) return { ok: false, said: saying('date_in_future', { today }) };
   }
   return { ok: true, value };
 }
-
-const FIELD_NAMES: Record<Correction['field'], string> = { username: 'username', registrationDate: 'registration date', reason: 'reason' };
 
 /** What a decision changes, or why it cannot be taken as given. */
 function decisionChange(reference: string, decision: Exclude<Decision, { kind: 'close' }>, expectedVersion: number | undefined, handOff: boolean): DecisionChange | DecisionOutcome {
@@ -181,44 +178,44 @@ function decisionChange(reference: string, decision: Exclude<Decision, { kind: '
       };
     case 'reject': {
       const reason = decision.reason.trim();
-      if (reason === '') return { ok: false, reason: 'missing_text', message: 'a rejection needs a reason: the customer is told why' };
+      if (reason === '') return refused('missing_text', saying('rejection_needs_reason'));
       return { ...common, to: 'rejected', event: { type: 'rejected', detail: { reason } }, mail: { purpose: 'decision-rejected', note: reason }, words: reason, handOff: false };
     }
     case 'request_info': {
       const message = decision.message.trim();
-      if (message === '') return { ok: false, reason: 'missing_text', message: 'a request for information needs a message saying what the customer should send' };
+      if (message === '') return refused('missing_text', saying('info_request_needs_message'));
       return { ...common, to: 'needs_info', event: { type: 'info_requested', detail: { message } }, mail: { purpose: 'decision-info-requested', note: message }, words: message, handOff: false };
     }
   }
 }
 
-const DONE: Record<Decision['kind'], string> = { approve: 'approved', reject: 'rejected', request_info: 'sent back for more information', close: 'recorded as closed' };
+const CANNOT: Record<Decision['kind'], RefusalSaying> = { approve: 'cannot_approve', reject: 'cannot_reject', request_info: 'cannot_request_info', close: 'cannot_close' };
 
 function refusal(reference: string, decision: Decision, result: Exclude<DecisionResult, { ok: true }>): DecisionOutcome {
   switch (result.conflict) {
     case 'unknown_staff':
-      return { ok: false, reason: 'unknown_staff', message: `${decision.by} is not an enabled staff member` };
+      return refused('unknown_staff', saying('not_enabled_staff', { name: decision.by }));
     case 'not_found':
-      return { ok: false, reason: 'not_found', message: `no request ${reference}` };
+      return refused('not_found', saying('no_request', { reference }));
     case 'changed':
-      return { ok: false, reason: 'decided_concurrently', message: `${reference} changed while you were looking at it: ${standing(result.current)}` };
+      return refused('decided_concurrently', saying('changed', { reference }), standing(result.current));
     case 'not_decidable':
-      return { ok: false, reason: 'illegal_transition', message: `${reference} cannot be ${DONE[decision.kind]}: ${standing(result.current)}` };
+      return refused('illegal_transition', saying(CANNOT[decision.kind], { reference }), standing(result.current));
   }
 }
 
 /** Where a request stands, naming who decided it and when. */
-function standing(state: DecisionState): string {
-  const by = state.decidedBy === null ? '' : ` by ${state.decidedBy} at ${state.decidedAt}`;
+function standing(state: DecisionState): Saying {
+  const by = state.decidedBy === null ? null : { by: state.decidedBy, at: state.decidedAt ?? '' };
   switch (state.status) {
     case 'approved':
-      return `it was already approved${by}, and waits for the account system to close the account`;
+      return by ? saying('already_approved_by', by) : saying('already_approved');
     case 'closed':
     case 'rejected':
-      return `it was already ${state.status}${by}`;
+      return by ? saying('already_decided_by', { status: state.status, ...by }) : saying('already_decided', { status: state.status });
     case 'needs_info':
-      return `it is waiting for information from the customer${by && ` (asked${by})`}, and can be decided once they reply`;
+      return by ? saying('waiting_for_customer_by', by) : saying('waiting_for_customer');
     case 'pending_review':
-      return 'the customer has sent more information since; look at it again before deciding';
+      return saying('customer_sent_more');
   }
 }

@@ -7,6 +7,7 @@ import type { CancellationRequest, StoredDocument } from '../queue/request-queue
 import type { RequestStatus } from '../queue/request-status';
 import type { ListedRequest } from '../queue/review-store';
 import type { CheckSaying } from './pre-checks';
+import type { Saying } from './refusals';
 import type { ConsoleLanguage, StaffRole } from '../queue/staff';
 
 export type Decision = (
@@ -38,7 +39,8 @@ export type DecisionRefusal = 'not_found' | 'illegal_transition' | 'decided_conc
 
 export type DecisionOutcome =
   | { ok: true; request: CancellationRequest }
-  | { ok: false; reason: DecisionRefusal; message: string };
+  /** `message` in English; `said` the same as codes and values, for a face that words it in the reader's language. */
+  | { ok: false; reason: DecisionRefusal; message: string; said: Saying[] };
 
 export type PreCheckName = 'account_found' | 'sender_matches_account' | 'registration_date' | 'sender_authentication' | 'id_document' | 'document_reused' | 'other_requests';
 

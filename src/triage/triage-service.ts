@@ -2,6 +2,7 @@ import type { StoredDocument } from '../queue/incoming-mail';
 import type { TriageAction, TriageDecisions } from '../queue/triage-decisions';
 import type { TriageItem, TriageStatus, TriageStore } from '../queue/triage-store';
 import type { Vault } from '../queue/vault';
+import { refused, saying, type RefusalSaying, type Saying } from '../review/refusals';
 
 export type { TriageAction } from '../queue/triage-decisions';
 export type { TriageItem, TriageStatus } from '../queue/triage-store';
@@ -10,7 +11,8 @@ export type TriageRefusal = 'not_found' | 'settled' | 'changed' | 'missing_text'
 
 export type TriageOutcome =
   | { ok: true; item: TriageItem; /** The request a promotion opened. */ reference: string | null }
-  | { ok: false; reason: TriageRefusal; message: string };
+  /** `message` in English; `said` the same as codes and values, for a face that words it in the reader's language. */
+  | { ok: false; reason: TriageRefusal; message: string; said: Saying[] };
 
 /**
  * Unsorted mail, as staff faces (CLI, web console) see it: human mail intake was not sure was a
@@ -26,7 +28,7 @@ export interface TriageService {
   openDocument(id: number, position: number, viewer: string, via: 'cli' | 'web'): Promise<{ document: StoredDocument; content: Buffer } | null>;
 }
 
-const DONE: Record<TriageAction['kind'], string> = { promote: 'promoted', reply: 'answered', dismiss: 'dismissed' };
+const CANNOT: Record<TriageAction['kind'], RefusalSaying> = { promote: 'cannot_promote_mail', reply: 'cannot_answer_mail', dismiss: 'cannot_dismiss_mail' };
 
 export function createTriageService(deps: { triage: TriageStore; decisions: TriageDecisions; vault: Vault }): TriageService {
   return {
@@ -37,20 +39,24 @@ export function createTriageService(deps: { triage: TriageStore; decisions: Tria
     act(id, action, expectedVersion) {
       const text = action.kind === 'reply' ? action.message.trim() : action.kind === 'dismiss' ? action.reason.trim() : null;
       if (text === '') {
-        return { ok: false, reason: 'missing_text', message: action.kind === 'reply' ? 'a reply needs a message' : 'dismissing a mail needs a reason, for the log' };
+        return refused('missing_text', saying(action.kind === 'reply' ? 'triage_reply_needs_text' : 'dismissal_needs_reason'));
       }
       const trimmed: TriageAction = action.kind === 'reply' ? { ...action, message: text! } : action.kind === 'dismiss' ? { ...action, reason: text! } : action;
       const result = deps.decisions.apply(id, trimmed, expectedVersion);
       if (result.ok) return { ok: true, item: result.item, reference: result.reference };
       switch (result.conflict) {
         case 'unknown_staff':
-          return { ok: false, reason: 'unknown_staff', message: `${action.by} is not an enabled staff member` };
+          return refused('unknown_staff', saying('not_enabled_staff', { name: action.by }));
         case 'not_found':
-          return { ok: false, reason: 'not_found', message: `no unsorted mail ${id}` };
+          return refused('not_found', saying('no_mail', { id: String(id) }));
         case 'settled':
-          return { ok: false, reason: 'settled', message: `mail ${id} cannot be ${DONE[action.kind]}: it was already ${result.current.status} by ${result.current.settledBy} at ${result.current.settledAt}` };
+          return refused(
+            'settled',
+            saying(CANNOT[action.kind], { id: String(id) }),
+            saying('mail_already_settled', { settled: result.current.status, by: result.current.settledBy ?? '', at: result.current.settledAt ?? '' }),
+          );
         case 'changed':
-          return { ok: false, reason: 'changed', message: `mail ${id} changed while you were looking at it; look at it again` };
+          return refused('changed', saying('mail_changed', { id: String(id) }));
       }
     },
 

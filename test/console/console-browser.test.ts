@@ -13,7 +13,7 @@ import { startConsole, type RunningConsole } from '../../src/console/start-conso
 import { createLogger } from '../../src/log';
 import { startAccountSystem, type AccountSystem } from '../support/account-system';
 import { startApp, type Harness } from '../support/app-harness';
-import { CHEAP_PASSWORD_COST, deliverAll, deliverToTriage, FIXTURE, README_PAGES, README_SCREENSHOTS, recordCrafted } from './support/console-harness';
+import { CHEAP_PASSWORD_COST, deliverAll, deliverToTriage, FIXTURE, PASSWORD, README_PAGES, README_SCREENSHOTS, recordCrafted } from './support/console-harness';
 import { mailCarryingScript, SCRIPT_FILENAME, SCRIPT_SUBJECT, solidPng } from './support/script-mail';
 
 jest.setTimeout(40_000);
@@ -92,8 +92,9 @@ afterEach(async () => {
   expect(cspViolations.splice(0)).toEqual([]);
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+/** `locale` sets the browser's Accept-Language too. */
+async function newPage(locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale });
   contexts.push(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => {
@@ -384,4 +385,33 @@ it('switches the console to 中文 from the header, keeps the choice at the next
   await Promise.all([again.waitForURL(`${web.url}/requests`), again.click('.language-switch button[value="en"]')]);
   expect(await again.getAttribute('html', 'lang')).toBe('en');
   expect(await again.textContent('.tab-pending_review .tab-label')).toBe('Pending review');
+});
+
+it('tells a member whose browser asks for Chinese why a correction was refused, in Chinese only', async () => {
+  await harness.app.staff.add('王芳', PASSWORD);
+  const page = await newPage('zh-CN');
+  await page.goto(`${web.url}/login`);
+  await page.fill('#name', '王芳');
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${web.url}/requests`), page.click('.sign-in-card button[type=submit]')]);
+  const reference = harness.app.queue.listRequests().find((request) => request.email === harness.app.triage.find(unsorted[QUESTION])!.from)!.reference;
+  await openRequest(page, reference);
+  // A colleague corrects the request while 王芳 is looking at it.
+  expect(harness.app.review.correct(reference, { by: 'admin', field: 'reason', value: '不再使用' }).ok).toBe(true);
+  await page.click('details.correct summary');
+  await page.selectOption('#correct-field', 'registrationDate');
+  await page.fill('#correct-value', '2020-05');
+  await page.click('form.write-correct button[type=submit]');
+  await page.waitForSelector('[role=alert]');
+  const alert = (await page.textContent('[role=alert]'))!.replace(/\s+/g, ' ').trim();
+  expect(alert).toBe(`有人先修改了这个申请。 您查看期间 ${reference} 已被更改；请重新查看后再更正。`);
+
+  await page.fill('#correct-value', '2999-01');
+  await page.click('form.write-correct button[type=submit]');
+  await page.waitForSelector('[role=alert]');
+  const refused = (await page.textContent('[role=alert]'))!.replace(/\s+/g, ' ').trim();
+  expect(refused).toMatch(/^这个值无法使用。 注册日期不能晚于今天（\d{4}-\d{2}-\d{2}）。$/);
+  expect(refused.match(/[A-Za-z]{2,}/g)).toBeNull();
+  expect(await page.textContent('#events-title')).toBe('事件日志');
+  await page.screenshot({ path: join(SCREENSHOTS, 'refusal-zh.png'), fullPage: true });
 });

@@ -74,7 +74,7 @@ describe('a decision that is refused changes nothing', () => {
   };
 
   it('a rejection without a reason', () => {
-    expect(harness.app.review.decide(reference, reject('alice', '  \n'))).toEqual({ ok: false, reason: 'missing_text', message: expect.stringContaining('reason') });
+    expect(harness.app.review.decide(reference, reject('alice', '  \n'))).toMatchObject({ ok: false, reason: 'missing_text', message: expect.stringContaining('reason') });
     unchanged();
   });
 
@@ -84,7 +84,7 @@ describe('a decision that is refused changes nothing', () => {
   });
 
   it('a decider who is no staff member', () => {
-    expect(harness.app.review.decide(reference, approve('mallory'))).toEqual({ ok: false, reason: 'unknown_staff', message: 'mallory is not an enabled staff member' });
+    expect(harness.app.review.decide(reference, approve('mallory'))).toMatchObject({ ok: false, reason: 'unknown_staff', message: 'mallory is not an enabled staff member' });
     unchanged();
   });
 
@@ -95,7 +95,7 @@ describe('a decision that is refused changes nothing', () => {
   });
 
   it('a reference that does not exist', () => {
-    expect(harness.app.review.decide('CR-NOSUCHREF2', approve())).toEqual({ ok: false, reason: 'not_found', message: 'no request CR-NOSUCHREF2' });
+    expect(harness.app.review.decide('CR-NOSUCHREF2', approve())).toMatchObject({ ok: false, reason: 'not_found', message: 'no request CR-NOSUCHREF2' });
   });
 });
 
@@ -104,10 +104,15 @@ describe('illegal transitions are refused, naming who decided and when', () => {
     harness.app.review.decide(reference, reject('bob'));
     const decidedAt = harness.clock.now().toISOString();
     harness.clock.advance(60_000);
-    expect(harness.app.review.decide(reference, approve('alice'))).toEqual({
+    expect(harness.app.review.decide(reference, approve('alice'))).toMatchObject({
       ok: false,
       reason: 'illegal_transition',
       message: `${reference} cannot be approved: it was already rejected by bob at ${decidedAt}`,
+      // The same for a face that words it in the reader's language.
+      said: [
+        { code: 'cannot_approve', values: { reference } },
+        { code: 'already_decided_by', values: { status: 'rejected', by: 'bob', at: decidedAt } },
+      ],
     });
     expect(harness.app.queue.findRequest(reference)!.status).toBe('rejected');
   });
@@ -123,7 +128,7 @@ describe('illegal transitions are refused, naming who decided and when', () => {
   it('deciding a request that is still waiting for the customer’s missing information', async () => {
     const [incomplete] = await intake(harness, INCOMPLETE_REQUEST);
     for (const decision of [approve(), reject(), requestInfo()]) {
-      expect(harness.app.review.decide(incomplete, decision)).toEqual({
+      expect(harness.app.review.decide(incomplete, decision)).toMatchObject({
         ok: false,
         reason: 'illegal_transition',
         message: expect.stringContaining('waiting for information from the customer'),
@@ -164,7 +169,7 @@ describe('two staff members deciding at once', () => {
     const seen = harness.app.review.review(reference)!.request.version;
     const decidedAt = harness.clock.now().toISOString();
     expect(harness.app.review.decide(reference, approve('alice'), seen)).toMatchObject({ ok: true });
-    expect(other.app.review.decide(reference, reject('bob'), seen)).toEqual({
+    expect(other.app.review.decide(reference, reject('bob'), seen)).toMatchObject({
       ok: false,
       reason: 'decided_concurrently',
       message: `${reference} changed while you were looking at it: it was already approved by alice at ${decidedAt}, and waits for the account system to close the account`,

@@ -48,7 +48,7 @@ export class DocumentKeys {
   /** Vault files in use that an upgrade has not finished: no data key yet, or the old file not yet replaced. */
   awaitingUpgrade(): string[] {
     return this.db
-      .prepare(`SELECT vault_id FROM (${VAULT_IDS_IN_USE}) WHERE vault_id NOT IN (SELECT vault_id FROM document_keys WHERE old_format = 0)`)
+      .prepare(`SELECT vault_id FROM (${VAULT_IDS_IN_USE}) WHERE vault_id NOT IN (SELECT vault_id FROM document_keys WHERE old_format = 0) ORDER BY vault_id`)
       .pluck()
       .all() as string[];
   }

@@ -38,15 +38,19 @@ export class VaultKeyRecord {
     this.db.prepare('UPDATE vault_key SET rotating_to = ? WHERE id = 1').run(to);
   }
 
-  /** Records the new key only when no data key is wrapped under another any more (a document sealed meanwhile); false then. */
+  /**
+   * Records the new key once no data key is wrapped under another; false while one is (a document
+   * sealed meanwhile by a daemon left running), for the rotation to take it too.
+   */
   finishRotation(to: string): boolean {
-    const { changes } = this.db
-      .prepare(
-        `UPDATE vault_key SET fingerprint = ?, rotating_to = NULL, recorded_at = ?
-         WHERE id = 1 AND rotating_to = ? AND NOT EXISTS (SELECT 1 FROM document_keys WHERE wrapped_under <> ?)`,
-      )
-      .run(to, this.clock.now().toISOString(), to, to);
-    return changes === 1;
+    return this.db
+      .transaction(() => {
+        if (this.db.prepare('SELECT EXISTS (SELECT 1 FROM document_keys WHERE wrapped_under <> ?)').pluck().get(to) === 1) return false;
+        const { changes } = this.db.prepare('UPDATE vault_key SET fingerprint = ?, rotating_to = NULL, recorded_at = ? WHERE id = 1 AND rotating_to = ?').run(to, this.clock.now().toISOString(), to);
+        if (changes !== 1) throw new Error(`no rotation to the key ${to} is under way any more: another \`vault rotate-key\` finished or changed it`);
+        return true;
+      })
+      .immediate();
   }
 
   vaultIdsInUse(): Set<string> {

@@ -203,6 +203,35 @@ it('a rotation that crashes midway leaves the desk refusing to start until a rer
   restarted.app.close();
 });
 
+it('a document sealed under the old key while a rotation runs (a daemon left running) is rewrapped too', async () => {
+  const harness = await deskWithADocument();
+  const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+  const record = new VaultKeyRecord(db, new FakeClock());
+  const log = createLogger(() => undefined, new FakeClock());
+  const current = await unlockVault({ dataDir: harness.dataDir, configuredKey: null, record, keys: new DocumentKeys(db), log, duringRotation: { nextKey: null } });
+  const meanwhile = await current.vault.put(Buffer.from('sealed meanwhile'));
+  /** The daemon commits its document, under the key it started with, just after the rotation saw none left. */
+  class BesideADaemon extends DocumentKeys {
+    private committed = false;
+    override wrappedOtherThan(fingerprint: string, limit: number): ReturnType<DocumentKeys['wrappedOtherThan']> {
+      const left = super.wrappedOtherThan(fingerprint, limit);
+      if (left.length === 0 && !this.committed) {
+        this.committed = true;
+        this.record(meanwhile.vaultId, meanwhile.dataKey);
+      }
+      return left;
+    }
+  }
+  const rotated = await rotateVaultKey({ dataDir: harness.dataDir, current, newKey: null, configured: false, record, keys: new BesideADaemon(db), log });
+  db.close();
+  // The document's and the receipt key's, then the one sealed meanwhile.
+  expect(rotated.rewrapped).toBe(3);
+  const restarted = await startApp({}, {}, harness.dataDir);
+  expect(restarted.app.vaultKeyFingerprint).toBe(rotated.to);
+  expect(await restarted.app.vault.get(meanwhile.vaultId)).toEqual(Buffer.from('sealed meanwhile'));
+  restarted.app.close();
+});
+
 async function everyDocumentOpens(harness: Harness): Promise<void> {
   for (const request of harness.app.queue.listRequests()) {
     for (let position = 1; position <= request.idDocuments.length; position++) {
@@ -292,7 +321,9 @@ describe('a DATA_DIR written before data keys (files sealed directly under the v
   it('an upgrade stopped midway is finished by vault rotate-key, after which no file is under the vault key', async () => {
     const { harness, contents } = await oldDesk();
     const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
-    const last = new DocumentKeys(db).awaitingUpgrade().at(-1)!;
+    // The receipt key is read before the upgrade begins: a document's file stops it midway.
+    const receiptKey = new VaultKeyRecord(db, new FakeClock()).current()!.receiptKeyVaultId;
+    const last = new DocumentKeys(db).awaitingUpgrade().filter((id) => id !== receiptKey).at(-1)!;
     db.close();
     // A file that cannot be read stops the upgrade when it reaches it.
     const file = join(harness.dataDir, 'vault', `${last}.bin`);

@@ -27,8 +27,15 @@ export class DocumentKeys {
   }
 
   /** Joins the caller's transaction: a data key is committed with the row that names its file, never alone. */
-  record(vaultId: string, key: WrappedDataKey, oldFormat = false): void {
-    this.db.prepare('INSERT INTO document_keys (vault_id, wrapped_key, wrapped_under, old_format) VALUES (?, ?, ?, ?)').run(vaultId, key.wrapped, key.under, oldFormat ? 1 : 0);
+  record(vaultId: string, key: WrappedDataKey): void {
+    this.db.prepare('INSERT INTO document_keys (vault_id, wrapped_key, wrapped_under) VALUES (?, ?, ?)').run(vaultId, key.wrapped, key.under);
+  }
+
+  /** The data key an old-format file is about to be sealed under; another process upgrading it too may have recorded one first. */
+  beginUpgrade(vaultId: string, key: WrappedDataKey): void {
+    this.db
+      .prepare('INSERT INTO document_keys (vault_id, wrapped_key, wrapped_under, old_format) VALUES (?, ?, ?, 1) ON CONFLICT (vault_id) DO NOTHING')
+      .run(vaultId, key.wrapped, key.under);
   }
 
   /** Joins the caller's transaction: each file is named with its new data key, or (a promoted mail's) already has one. */

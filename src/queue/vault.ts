@@ -81,15 +81,17 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
 
   async function write(id: string, dataKey: Buffer, content: Buffer): Promise<void> {
     const path = pathOf(id);
+    // Its own temporary name: two processes upgrading one file at once never write into each other's.
+    const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
     // Written whole and synced before the database row that names it is committed.
-    const file = await open(`${path}.tmp`, 'w', 0o600);
+    const file = await open(temporary, 'wx', 0o600);
     try {
       await file.writeFile(Buffer.concat([FORMAT, seal(dataKey, id, content)]));
       await file.sync();
     } finally {
       await file.close();
     }
-    await rename(`${path}.tmp`, path);
+    await rename(temporary, path);
     await syncDirectory(directory);
   }
 
@@ -130,7 +132,7 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
 
     async upgrade(id) {
       const content = await get(id);
-      if (keys.find(id) === null) keys.record(id, wrapDataKey(key, id, randomBytes(32)), true);
+      if (keys.find(id) === null) keys.beginUpgrade(id, wrapDataKey(key, id, randomBytes(32)));
       await write(id, dataKeyOf(id), content);
       keys.upgraded(id);
     },
@@ -147,7 +149,7 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
       });
       let removed = 0;
       for (const name of names) {
-        const id = /^([a-f0-9]{32})\.bin(\.tmp)?$/.exec(name);
+        const id = /^([a-f0-9]{32})\.bin((?:\.[a-f0-9]{8})?\.tmp)?$/.exec(name);
         if (!id || (referenced.has(id[1]) && !id[2])) continue;
         const path = join(directory, name);
         if ((await stat(path)).mtime >= before) continue;

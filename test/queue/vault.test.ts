@@ -93,11 +93,12 @@ it('housekeeping removes only stale files no committed row names, and half-writt
   const { dir, keys, vault } = place();
   const opened = vault(randomBytes(32));
   const [kept, orphan, fresh] = [await stored(opened, keys, Buffer.from('kept')), (await opened.put(Buffer.from('orphan'))).vaultId, await stored(opened, keys, Buffer.from('fresh'))];
-  writeFileSync(join(dir, 'vault', `${'a'.repeat(32)}.bin.tmp`), 'half written');
+  const halfWritten = [`${'a'.repeat(32)}.bin.tmp`, `${kept}.bin.0badcafe.tmp`];
+  for (const name of halfWritten) writeFileSync(join(dir, 'vault', name), 'half written');
   const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
-  for (const name of [`${kept}.bin`, `${orphan}.bin`, `${'a'.repeat(32)}.bin.tmp`]) utimesSync(join(dir, 'vault', name), old, old);
+  for (const name of [`${kept}.bin`, `${orphan}.bin`, ...halfWritten]) utimesSync(join(dir, 'vault', name), old, old);
 
-  expect(await opened.removeUnreferenced(new Set([kept]), anHourAgo())).toBe(2);
+  expect(await opened.removeUnreferenced(new Set([kept]), anHourAgo())).toBe(3);
   expect(readdirSync(join(dir, 'vault')).sort()).toEqual([`${fresh}.bin`, `${kept}.bin`].sort());
 });
 
@@ -131,6 +132,16 @@ describe('files of the old format, sealed directly under the vault key', () => {
     await expect(opened.get(id)).rejects.toThrow(/has no data key/);
   });
 
+  it('two processes upgrading one file at once both finish, and the file opens', async () => {
+    const { dir, keys, vault } = place();
+    const key = randomBytes(32);
+    await stored(vault(key), keys, Buffer.from('makes the folder'));
+    const id = await oldFile(dir, key, Buffer.from('id card'));
+    await Promise.all([vault(key).upgrade(id), vault(key).upgrade(id)]);
+    expect(await vault(key).get(id)).toEqual(Buffer.from('id card'));
+    expect(readdirSync(join(dir, 'vault')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('an upgrade that stopped after recording the data key leaves the file readable, and a rerun finishes it', async () => {
     const { dir, keys, vault } = place();
     const key = randomBytes(32);
@@ -139,7 +150,7 @@ describe('files of the old format, sealed directly under the vault key', () => {
     const id = await oldFile(dir, key, Buffer.from('id card'));
     // As the upgrade records it, before replacing the file.
     const recorded = wrapDataKey(key, id, randomBytes(32));
-    keys.record(id, recorded, true);
+    keys.beginUpgrade(id, recorded);
     expect(await opened.get(id)).toEqual(Buffer.from('id card'));
     await opened.upgrade(id);
     expect(readFileSync(fileOf(dir, id)).subarray(0, 4).toString()).toBe('CDV2');

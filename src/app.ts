@@ -36,6 +36,7 @@ import { deliverHandoffs, type HandoffSummary } from './review/account-webhook';
 import { approvedSince } from './review/approved-export';
 import { createReviewService } from './review/create-review-service';
 import { dueDay } from './review/working-days';
+import { DocumentKeys } from './queue/document-keys';
 import { RetentionStore } from './queue/retention-store';
 import { purgeExpired, type RetentionSummary } from './retention/purge-expired';
 import type { AccountHandoff, ReviewService } from './review/review-service';
@@ -112,7 +113,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const db: Db = openDatabase(databasePath(config));
   let unlocked;
   try {
-    unlocked = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record: new VaultKeyRecord(db, clock), log, io: overrides.keyFileSystem });
+    unlocked = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record: new VaultKeyRecord(db, clock), keys: new DocumentKeys(db), log, io: overrides.keyFileSystem });
   } catch (error) {
     db.close();
     throw error;
@@ -261,15 +262,16 @@ export function restoreBackup(config: Config, source: string): Promise<BackupOut
 }
 
 /**
- * `vault rotate-key`: every document sealed again under a new key (generated, or `newKey` with
- * VAULT_KEY). Opens the database itself: the app refuses a DATA_DIR whose rotation is unfinished.
+ * `vault rotate-key`: every document's data key wrapped again under a new vault key (generated, or
+ * `newKey` with VAULT_KEY). Opens the database itself: the app refuses a DATA_DIR whose rotation is unfinished.
  */
 export async function rotateKey(config: Config, clock: Clock, log: Logger, newKey: Buffer | null): Promise<Awaited<ReturnType<typeof rotateVaultKey>>> {
   const db = openDatabase(databasePath(config));
   try {
     const record = new VaultKeyRecord(db, clock);
-    const current = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record, log, duringRotation: { nextKey: newKey } });
-    return await rotateVaultKey({ dataDir: config.dataDir, current, newKey, configured: config.vaultKey !== null, record, log });
+    const keys = new DocumentKeys(db);
+    const current = await unlockVault({ dataDir: config.dataDir, configuredKey: config.vaultKey, record, keys, log, duringRotation: { nextKey: newKey } });
+    return await rotateVaultKey({ dataDir: config.dataDir, current, newKey, configured: config.vaultKey !== null, record, keys, log });
   } finally {
     db.close();
   }

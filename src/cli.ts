@@ -84,8 +84,9 @@ const USAGE = `usage: cancel-desk <command>
   audit verify [--json]             whether the event log's hash chain and its guards are intact (exit 1 if not)
   audit restore-guards              put back the triggers that keep the event log append-only
   vault rotate-key [--new-key-stdin]
-                                    seal every document again under a new vault key (stop the daemon first;
-                                    rerun after a crash to finish); with VAULT_KEY, the new key on stdin
+                                    wrap every document's data key again under a new vault key (stop
+                                    the daemon first; rerun after a crash to finish); with VAULT_KEY,
+                                    the new key on stdin
   backup <new folder> [--include-key]
                                     the database and the vault, consistent while the daemon runs; the
                                     vault key only with --include-key (else keep it elsewhere)

@@ -31,7 +31,7 @@ async function rotateKeyCommand(args: string[], config: Config): Promise<number>
     return keyRefusal(error);
   }
   process.stdout.write(
-    `${rotated.resumed ? 'finished the unfinished rotation: ' : ''}${rotated.resealed} vault files sealed again; the vault key is now ${rotated.to} (was ${rotated.from})\n` +
+    `${rotated.resumed ? 'finished the unfinished rotation: ' : ''}${rotated.rewrapped} data keys wrapped again; the vault key is now ${rotated.to} (was ${rotated.from})\n` +
       (config.vaultKey !== null ? 'set VAULT_KEY to the new key now: the old one no longer opens anything\n' : 'back up the new vault.key now: the old one no longer opens anything\n'),
   );
   return 0;

@@ -133,10 +133,13 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
   }
 }
 
-/** Sealed before the transaction that names them; a crash in between leaves only an orphan file for housekeeping. */
+/**
+ * Sealed before the transaction that names them and records their data keys; a crash in between
+ * leaves only an orphan file, unreadable without its key, for housekeeping.
+ */
 async function sealDocuments(vault: Vault, analysis: IntakeAnalysis) {
   const sealed = [];
-  for (const { content, ...metadata } of analysis.documents) sealed.push({ ...metadata, vaultId: await vault.put(content) });
+  for (const { content, ...metadata } of analysis.documents) sealed.push({ ...metadata, ...(await vault.put(content)) });
   return sealed;
 }
 

@@ -1,8 +1,14 @@
 import type { IdDocument, IntakeResult } from '../intake/intake-result';
+import type { WrappedDataKey } from './document-keys';
 
 /** An ID document whose bytes are already sealed in the vault. */
 export interface SealedDocument extends IdDocument {
   vaultId: string;
+  /**
+   * The data key of a file sealed for this mail, committed with the row that names it; absent for a
+   * file whose key is already recorded (a promoted mail's documents).
+   */
+  dataKey?: WrappedDataKey;
 }
 
 /** A stored ID document of a request or a triage item. */

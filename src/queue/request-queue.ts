@@ -12,6 +12,7 @@ import {
 } from '../intake/intake-result';
 import { requestProblems } from '../intake/request-problems';
 import type { Db } from './database';
+import { DocumentKeys } from './document-keys';
 import type { EventLog } from './event-log';
 import { toStoredDocument, type DocumentRow, type IncomingMail, type SealedDocument, type StoredDocument } from './incoming-mail';
 import type { MailPurpose, OutboxStore } from './outbox-store';
@@ -521,6 +522,7 @@ export class RequestQueue {
       `INSERT INTO documents (request_id, position, filename, content_type, declared_type, size, sha256, valid, problem, vault_id, received_at, message_id, counted)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    new DocumentKeys(this.db).recordFor(documents);
     documents.forEach((document, index) =>
       insert.run(
         requestId,

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
+import { DocumentKeys } from './document-keys';
 import type { EventLog } from './event-log';
 
 /** Something whose documents and texts are past retention, and the vault files to remove after the commit. */
@@ -54,12 +55,14 @@ export class RetentionStore {
   }
 
   /**
-   * Forgets what retention covers, in one transaction: the documents are marked removed (their vault
-   * files go once this commits), the mail texts are emptied, and the log says so.
+   * Forgets what retention covers, in one transaction: the documents are marked removed and the data
+   * keys of their vault files destroyed (crypto-shred: no copy of a file opens again; the files go
+   * once this commits), the mail texts are emptied, and the log says so.
    */
   purge(item: Expired, retentionDays: number): void {
     const now = this.clock.now().toISOString();
     this.db.transaction(() => {
+      new DocumentKeys(this.db).destroy(item.vaultIds);
       if (item.kind === 'request') {
         this.db.prepare('UPDATE documents SET purged_at = ? WHERE request_id = ? AND purged_at IS NULL').run(now, item.id);
         this.db.prepare("UPDATE request_messages SET text = '' WHERE request_id = ? AND direction = 'in'").run(item.id);

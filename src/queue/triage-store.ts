@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Evidence, FieldDoubt, Language, RequestFields, SenderAuthentication } from '../intake/intake-result';
 import type { Db } from './database';
+import { DocumentKeys } from './document-keys';
 import type { EventLog, EventType } from './event-log';
 import { toStoredDocument, type DocumentRow, type IncomingMail, type StoredDocument } from './incoming-mail';
 
@@ -102,6 +103,7 @@ export class TriageStore {
       `INSERT INTO triage_documents (triage_id, position, filename, content_type, declared_type, size, sha256, valid, problem, vault_id, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    new DocumentKeys(this.db).recordFor(incoming.documents);
     incoming.documents.forEach((document, index) =>
       insert.run(id, index + 1, document.filename, document.contentType, document.declaredType, document.size, document.sha256, document.valid ? 1 : 0, document.problem, document.vaultId, now),
     );

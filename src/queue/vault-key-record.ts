@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Db } from './database';
+import { DocumentKeys, VAULT_IDS_IN_USE, type WrappedDataKey } from './document-keys';
 
 export interface RecordedVaultKey {
   fingerprint: string;
@@ -22,30 +23,38 @@ export class VaultKeyRecord {
     return row ? { fingerprint: row.fingerprint, receiptKeyVaultId: row.receipt_key_vault_id, rotatingTo: row.rotating_to } : null;
   }
 
-  /** The first record; false when another process recorded one first. */
-  record(fingerprint: string, receiptKeyVaultId: string): boolean {
-    const { changes } = this.db
-      .prepare('INSERT INTO vault_key (id, fingerprint, receipt_key_vault_id, recorded_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
-      .run(fingerprint, receiptKeyVaultId, this.clock.now().toISOString());
-    return changes === 1;
+  /** The first record, with the receipt key's data key; false when another process recorded one first. */
+  record(fingerprint: string, receiptKey: { vaultId: string; dataKey: WrappedDataKey }): boolean {
+    return this.db.transaction(() => {
+      const { changes } = this.db
+        .prepare('INSERT INTO vault_key (id, fingerprint, receipt_key_vault_id, recorded_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+        .run(fingerprint, receiptKey.vaultId, this.clock.now().toISOString());
+      if (changes === 1) new DocumentKeys(this.db).record(receiptKey.vaultId, receiptKey.dataKey);
+      return changes === 1;
+    })();
   }
 
   startRotation(to: string): void {
     this.db.prepare('UPDATE vault_key SET rotating_to = ? WHERE id = 1').run(to);
   }
 
-  finishRotation(to: string): void {
-    this.db.prepare('UPDATE vault_key SET fingerprint = ?, rotating_to = NULL, recorded_at = ? WHERE id = 1 AND rotating_to = ?').run(to, this.clock.now().toISOString(), to);
+  /**
+   * Records the new key once no data key is wrapped under another; false while one is (a document
+   * sealed meanwhile by a daemon left running), for the rotation to take it too.
+   */
+  finishRotation(to: string): boolean {
+    return this.db
+      .transaction(() => {
+        if (this.db.prepare('SELECT EXISTS (SELECT 1 FROM document_keys WHERE wrapped_under <> ?)').pluck().get(to) === 1) return false;
+        const { changes } = this.db.prepare('UPDATE vault_key SET fingerprint = ?, rotating_to = NULL, recorded_at = ? WHERE id = 1 AND rotating_to = ?').run(to, this.clock.now().toISOString(), to);
+        if (changes !== 1) throw new Error(`no rotation to the key ${to} is under way any more: another \`vault rotate-key\` finished or changed it`);
+        return true;
+      })
+      .immediate();
   }
 
-  /** Every vault file a committed row names: documents, triage documents, the receipt key. */
-  /** The vault files rows still name; a document removed by retention names none. */
   vaultIdsInUse(): Set<string> {
-    const rows = this.db
-      .prepare('SELECT vault_id FROM documents WHERE purged_at IS NULL UNION ALL SELECT vault_id FROM triage_documents WHERE purged_at IS NULL UNION ALL SELECT receipt_key_vault_id FROM vault_key')
-      .pluck()
-      .all() as string[];
-    return new Set(rows);
+    return new Set(this.db.prepare(VAULT_IDS_IN_USE).pluck().all() as string[]);
   }
 
   sealedVaultIds(limit: number): string[] {

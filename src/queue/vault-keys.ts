@@ -1,17 +1,15 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log';
-import { createFileVault, syncDirectory, type Vault } from './vault';
+import type { DocumentKeys } from './document-keys';
+import { createFileVault, keyFingerprint, syncDirectory, unwrapDataKey, wrapDataKey, type FileVault } from './vault';
 import type { VaultKeyRecord } from './vault-key-record';
+
+export { keyFingerprint };
 
 /** A vault key that does not fit the documents: start-up stops with this message, naming what to do. */
 export class VaultKeyError extends Error {}
-
-/** Names a key without revealing it: the first 16 hex digits of HMAC-SHA256 of a fixed label under the key. */
-export function keyFingerprint(key: Buffer): string {
-  return createHmac('sha256', key).update('cancel-desk vault key fingerprint').digest('hex').slice(0, 16);
-}
 
 /** The key file of the embedded default, and where a rotation keeps the next key until it is done. */
 export function keyFilePath(dataDir: string): string {
@@ -73,7 +71,7 @@ export async function writeKeyFile(path: string, key: Buffer, options: { replace
 export interface UnlockedVault {
   key: Buffer;
   fingerprint: string;
-  vault: Vault;
+  vault: FileVault;
   /** Receipts are signed with it; kept sealed in the vault so that it survives a key rotation. */
   receiptKey: Buffer;
   receiptKeyVaultId: string;
@@ -84,6 +82,7 @@ export interface UnlockSettings {
   /** VAULT_KEY, when set; else the embedded default's key file. */
   configuredKey: Buffer | null;
   record: VaultKeyRecord;
+  keys: DocumentKeys;
   log: Logger;
   /**
    * Only `vault rotate-key` opens a vault whose rotation is unfinished, to finish it; documents
@@ -96,8 +95,15 @@ export interface UnlockSettings {
 /**
  * The vault under the one key its documents are sealed under, or a VaultKeyError: a missing, empty
  * or different key is never a reason to generate a new one over documents sealed under another.
+ * Files still in the format from before data keys are upgraded before the vault is handed out.
  */
 export async function unlockVault(settings: UnlockSettings): Promise<UnlockedVault> {
+  const unlocked = await unlockRecorded(settings);
+  await upgradeOldFormat(unlocked.vault, settings.keys, settings.log);
+  return unlocked;
+}
+
+async function unlockRecorded(settings: UnlockSettings): Promise<UnlockedVault> {
   const { dataDir, record, log } = settings;
   const directory = join(dataDir, 'vault');
   const source = settings.configuredKey ? 'VAULT_KEY' : keyFilePath(dataDir);
@@ -105,17 +111,17 @@ export async function unlockVault(settings: UnlockSettings): Promise<UnlockedVau
   const fingerprint = keyFingerprint(key);
   const recorded = record.current();
   const next = recorded?.rotatingTo && settings.duringRotation ? await rotationKey(dataDir, settings.configuredKey !== null, settings.duringRotation.nextKey) : null;
-  const vault = createFileVault(directory, key, next && keyFingerprint(next) === recorded?.rotatingTo ? [next] : []);
+  const vault = createFileVault(directory, settings.keys, key, next && keyFingerprint(next) === recorded?.rotatingTo ? [next] : []);
 
   if (recorded === null) {
     if (record.hasSealedDocuments()) await mustOpenASealedDocument(vault, record, fingerprint, source);
     // The derivation receipts were always signed with, so receipts sent before the record stay genuine.
     const receiptKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'cancel-desk receipt verification', 32));
-    const receiptKeyVaultId = await vault.put(receiptKey);
+    const sealed = await vault.put(receiptKey);
     // Two first starts at once: the one that recorded first wins, the other checks against it.
-    if (!record.record(fingerprint, receiptKeyVaultId)) return unlockVault(settings);
+    if (!record.record(fingerprint, sealed)) return unlockRecorded(settings);
     log.info('vault_key_recorded', { fingerprint });
-    return { key, fingerprint, vault, receiptKey, receiptKeyVaultId };
+    return { key, fingerprint, vault, receiptKey, receiptKeyVaultId: sealed.vaultId };
   }
 
   if (recorded.rotatingTo !== null && !settings.duringRotation) {
@@ -125,13 +131,35 @@ export async function unlockVault(settings: UnlockSettings): Promise<UnlockedVau
   }
   if (fingerprint !== recorded.fingerprint) {
     const finished = settings.configuredKey ? null : await finishedRotation(dataDir, recorded.fingerprint, log);
-    if (finished) return unlockVault(settings);
+    if (finished) return unlockRecorded(settings);
     throw new VaultKeyError(
       `the vault key from ${source} has fingerprint ${fingerprint}, but the documents in ${dataDir} are sealed under the key with fingerprint ${recorded.fingerprint}: ` +
         'put that key back (restore vault.key from your backup, or set VAULT_KEY to it); nothing was changed',
     );
   }
   return { key, fingerprint, vault, receiptKey: await vault.get(recorded.receiptKeyVaultId), receiptKeyVaultId: recorded.receiptKeyVaultId };
+}
+
+/**
+ * Files sealed directly under the vault key (before data keys) are sealed again each under a data
+ * key of its own; a crash midway leaves every file readable and the next start goes on. A file
+ * already missing stays missing (and is said so); anything else stops the start.
+ */
+async function upgradeOldFormat(vault: FileVault, keys: DocumentKeys, log: Logger): Promise<void> {
+  const pending = keys.awaitingUpgrade();
+  if (pending.length === 0) return;
+  log.info('vault_upgrade_started', { files: pending.length });
+  let upgraded = 0;
+  for (const id of pending) {
+    try {
+      await vault.upgrade(id);
+      upgraded++;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      log.warn('vault_file_missing', { vaultId: id });
+    }
+  }
+  log.info('vault_upgraded', { files: upgraded });
 }
 
 /** The embedded default's key file; generated only while nothing is sealed and no key was recorded. */
@@ -167,7 +195,7 @@ async function rotationKey(dataDir: string, configured: boolean, given: Buffer |
 }
 
 /** A database from before fingerprints were recorded: the key must open what is already sealed. */
-async function mustOpenASealedDocument(vault: Vault, record: VaultKeyRecord, fingerprint: string, source: string): Promise<void> {
+async function mustOpenASealedDocument(vault: FileVault, record: VaultKeyRecord, fingerprint: string, source: string): Promise<void> {
   const [sample] = record.sealedVaultIds(1);
   try {
     await vault.get(sample);
@@ -193,15 +221,19 @@ export interface RotationSettings {
   newKey: Buffer | null;
   configured: boolean;
   record: VaultKeyRecord;
+  keys: DocumentKeys;
   log: Logger;
+  /** Data keys rewrapped per transaction. */
+  batchSize?: number;
 }
 
 /**
- * Seals every document (and the receipt key) again under a new key. Resumable: the next key is
- * kept (its file, or its fingerprint for VAULT_KEY) before any document is touched, each document
- * is replaced whole, and a rerun skips those already sealed under the new key.
+ * Wraps every data key (the documents' and the receipt key's) again under a new vault key; the
+ * files are not touched. Resumable: the next key is kept (its file, or its fingerprint for
+ * VAULT_KEY) before any data key is, each batch commits whole, and a rerun takes only the data keys
+ * not yet wrapped under the new key. The new key is recorded only once none is left under another.
  */
-export async function rotateVaultKey(settings: RotationSettings): Promise<{ from: string; to: string; resealed: number; resumed: boolean }> {
+export async function rotateVaultKey(settings: RotationSettings): Promise<{ from: string; to: string; rewrapped: number; resumed: boolean }> {
   const { dataDir, current, record, log } = settings;
   const recorded = record.current()!;
   const resumed = recorded.rotatingTo !== null;
@@ -224,14 +256,26 @@ export async function rotateVaultKey(settings: RotationSettings): Promise<{ from
   }
   const to = keyFingerprint(newKey);
   log.info('vault_key_rotation_started', { from: current.fingerprint, to, resumed });
-  const vault = createFileVault(join(dataDir, 'vault'), newKey, [current.key]);
-  let resealed = 0;
-  for (const id of record.vaultIdsInUse()) if (await vault.reseal(id)) resealed++;
-  record.finishRotation(to);
+  const vaultKeys = new Map([current.key, newKey].map((key) => [keyFingerprint(key), key]));
+  const unwrap = (vaultId: string, key: { wrapped: Buffer; under: string }) => {
+    const under = vaultKeys.get(key.under);
+    if (!under) throw new VaultKeyError(`the data key of vault file ${vaultId} is wrapped under the vault key ${key.under}, neither ${current.fingerprint} nor ${to}`);
+    return unwrapDataKey(under, vaultId, key);
+  };
+  const batchSize = settings.batchSize ?? 500;
+  let rewrapped = 0;
+  do {
+    let batch;
+    while ((batch = settings.keys.wrappedOtherThan(to, batchSize)).length > 0) {
+      settings.keys.rewrap(batch.map(({ vaultId, key }) => ({ vaultId, key: wrapDataKey(newKey, vaultId, unwrap(vaultId, key)) })));
+      rewrapped += batch.length;
+    }
+    // A document sealed meanwhile under the old key (a daemon left running) is rewrapped too.
+  } while (!record.finishRotation(to));
   if (!settings.configured) {
     await fs.rename(nextKeyFilePath(dataDir), keyFilePath(dataDir));
     await syncDirectory(dataDir);
   }
-  log.info('vault_key_rotated', { from: current.fingerprint, to, resealed });
-  return { from: current.fingerprint, to, resealed, resumed };
+  log.info('vault_key_rotated', { from: current.fingerprint, to, rewrapped });
+  return { from: current.fingerprint, to, rewrapped, resumed };
 }

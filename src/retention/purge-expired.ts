@@ -30,9 +30,10 @@ export interface RetentionSummary {
 }
 
 /**
- * Forgets what retention covers: each expired request's or unsorted mail's documents and texts in
- * its own committed transaction first, then its vault files (a crash in between leaves files no row
- * names, which housekeeping removes). A dry run says what would go and changes nothing.
+ * Forgets what retention covers: each expired request's or unsorted mail's documents, their data
+ * keys and its texts in its own committed transaction first (from then on no copy of those files
+ * opens), then its vault files (a crash in between leaves files no row names, which housekeeping
+ * removes). A dry run says what would go and changes nothing.
  */
 export async function purgeExpired(deps: RetentionDependencies, dryRun: boolean): Promise<RetentionSummary> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.days * 86_400_000);

@@ -90,7 +90,7 @@ it('a backup with --include-key restores alone into an empty DATA_DIR, private t
   // And the restored desk's key can be rotated like any other.
   const rotated = await runCli(['vault', 'rotate-key'], { env: settings(restored) });
   expect([rotated.code, rotated.stderr.includes('vault_key_rotated')]).toEqual([0, true]);
-  expect(rotated.stdout).toMatch(/sealed again; the vault key is now [0-9a-f]{16}/);
+  expect(rotated.stdout).toMatch(/data keys wrapped again; the vault key is now [0-9a-f]{16}/);
   await everythingOpens(restored);
 });
 

@@ -217,7 +217,6 @@ describe('the embedded default (folder inbox, files as outgoing mail)', () => {
         throw new Error('injected: the vault cannot take this document');
       },
       get: async () => Buffer.alloc(0),
-      reseal: async () => false,
       remove: async () => undefined,
       removeUnreferenced: async () => 0,
     };

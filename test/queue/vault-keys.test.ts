@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { promises as fs, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { rotateKey } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { verifyReceipt } from '../../src/documents/verify-receipt';
 import { createLogger } from '../../src/log';
-import { keyFingerprint, type KeyFileSystem } from '../../src/queue/vault-keys';
+import { openDatabase } from '../../src/queue/database';
+import { DocumentKeys } from '../../src/queue/document-keys';
+import { VaultKeyRecord } from '../../src/queue/vault-key-record';
+import { keyFingerprint, rotateVaultKey, unlockVault, type KeyFileSystem } from '../../src/queue/vault-keys';
 import { startApp, type Harness } from '../support/app-harness';
 import { FakeClock } from '../support/fake-clock';
+import { toOldFormat } from '../support/old-format-vault';
 
 const WITH_ID = 'zh-qq-gb18030-base64-table';
 const SECOND_WITH_ID = 'en-applemail-login-slash-username-ambiguous-date-dated-signature-softfail';
@@ -124,13 +128,15 @@ it('a first start on a full disk leaves no key file behind, and the next start m
   next.app.close();
 });
 
-it('rotate-key seals every document under a new key: documents open and old receipts stay genuine', async () => {
+it('rotate-key wraps every data key under a new key and leaves the files alone: documents open and old receipts stay genuine', async () => {
   const harness = await deskWithADocument();
   const before = keyIn(keyFile(harness));
+  const files = vaultFiles(harness);
   const rotated = await rotate(harness);
   expect(rotated).toMatchObject({ from: keyFingerprint(before), resumed: false });
-  // The document and the receipt key.
-  expect(rotated.resealed).toBe(2);
+  // The document's and the receipt key's.
+  expect(rotated.rewrapped).toBe(2);
+  expect(vaultFiles(harness)).toEqual(files);
   const after = keyIn(keyFile(harness));
   expect(keyFingerprint(after)).toBe(rotated.to);
   expect(existsSync(`${keyFile(harness)}.next`)).toBe(false);
@@ -155,49 +161,86 @@ it('rotate-key with VAULT_KEY takes the new key and start-up then wants it', asy
   restarted.app.close();
 });
 
-it('a rotation that fails midway leaves the desk refusing to start until a rerun finishes it', async () => {
+it('a rotation that crashes midway leaves the desk refusing to start until a rerun finishes it', async () => {
   const harness = await deskWithADocument();
-  // A second request with its document, so that the rotation has done some of its work when it fails.
+  // A second request with its document, so that the rotation has done some of its work when it crashes.
   const again = await startApp({}, {}, harness.dataDir);
   again.deliver(SECOND_WITH_ID);
   await again.app.drainInbox();
   expect(again.app.queue.listRequests()).toHaveLength(2);
   again.app.close();
-  const vaultDir = join(harness.dataDir, 'vault');
-  expect(readdirSync(vaultDir).length).toBeGreaterThanOrEqual(3);
-  const lastId = await lastVaultIdInUse(harness);
-  renameSync(join(vaultDir, `${lastId}.bin`), join(vaultDir, `${lastId}.away`));
-  await expect(rotate(harness)).rejects.toThrow(/ENOENT/);
-  expect(existsSync(`${keyFile(harness)}.next`)).toBe(true);
-  await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/rotation .* is unfinished: run `cancel-desk vault rotate-key` again/);
 
-  renameSync(join(vaultDir, `${lastId}.away`), join(vaultDir, `${lastId}.bin`));
-  const finished = await rotate(harness);
-  expect(finished.resumed).toBe(true);
-  expect(finished.resealed).toBeGreaterThanOrEqual(1);
-
-  const restarted = await startApp({}, {}, harness.dataDir);
-  expect(restarted.app.vaultKeyFingerprint).toBe(finished.to);
-  for (const request of restarted.app.queue.listRequests()) {
-    for (let position = 1; position <= request.idDocuments.length; position++) {
-      expect(await restarted.app.review.openDocument(request.reference, position, 'os:test', 'cli')).not.toBeNull();
+  const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+  const dataKeys = db.prepare('SELECT count(*) FROM document_keys').pluck().get() as number;
+  expect(dataKeys).toBeGreaterThanOrEqual(3);
+  /** Dies (as a killed process would) before the second batch commits. */
+  class CrashingKeys extends DocumentKeys {
+    private batches = 0;
+    override rewrap(batch: Parameters<DocumentKeys['rewrap']>[0]): void {
+      if (++this.batches === 2) throw new Error('injected: the process died');
+      super.rewrap(batch);
     }
   }
+  const keys = new CrashingKeys(db);
+  const record = new VaultKeyRecord(db, new FakeClock());
+  const log = createLogger(() => undefined, new FakeClock());
+  const current = await unlockVault({ dataDir: harness.dataDir, configuredKey: null, record, keys, log, duringRotation: { nextKey: null } });
+  await expect(rotateVaultKey({ dataDir: harness.dataDir, current, newKey: null, configured: false, record, keys, log, batchSize: 1 })).rejects.toThrow(/injected/);
+  const next = keyIn(`${keyFile(harness)}.next`);
+  expect(db.prepare('SELECT wrapped_under, count(*) FROM document_keys GROUP BY wrapped_under ORDER BY 2').raw().all()).toEqual([
+    [keyFingerprint(next), 1],
+    [current.fingerprint, dataKeys - 1],
+  ]);
+  db.close();
+  await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/rotation .* is unfinished: run `cancel-desk vault rotate-key` again/);
+
+  const finished = await rotate(harness);
+  expect(finished).toMatchObject({ resumed: true, rewrapped: dataKeys - 1, to: keyFingerprint(next) });
+  const restarted = await startApp({}, {}, harness.dataDir);
+  expect(restarted.app.vaultKeyFingerprint).toBe(finished.to);
+  await everyDocumentOpens(restarted);
   expect((await verifyReceipt(await receiptOf(harness), restarted.app.receiptKey)).genuine).toBe(true);
   restarted.app.close();
 });
 
-/** The last document the rotation reaches (the receipt key comes after the documents). */
-async function lastVaultIdInUse(harness: Harness): Promise<string> {
-  const { openDatabase } = await import('../../src/queue/database');
-  const { VaultKeyRecord } = await import('../../src/queue/vault-key-record');
+it('a document sealed under the old key while a rotation runs (a daemon left running) is rewrapped too', async () => {
+  const harness = await deskWithADocument();
   const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
-  try {
-    return new VaultKeyRecord(db, new FakeClock()).sealedVaultIds(10).at(-1)!;
-  } finally {
-    db.close();
+  const record = new VaultKeyRecord(db, new FakeClock());
+  const log = createLogger(() => undefined, new FakeClock());
+  const current = await unlockVault({ dataDir: harness.dataDir, configuredKey: null, record, keys: new DocumentKeys(db), log, duringRotation: { nextKey: null } });
+  const meanwhile = await current.vault.put(Buffer.from('sealed meanwhile'));
+  /** The daemon commits its document, under the key it started with, just after the rotation saw none left. */
+  class BesideADaemon extends DocumentKeys {
+    private committed = false;
+    override wrappedOtherThan(fingerprint: string, limit: number): ReturnType<DocumentKeys['wrappedOtherThan']> {
+      const left = super.wrappedOtherThan(fingerprint, limit);
+      if (left.length === 0 && !this.committed) {
+        this.committed = true;
+        this.record(meanwhile.vaultId, meanwhile.dataKey);
+      }
+      return left;
+    }
+  }
+  const rotated = await rotateVaultKey({ dataDir: harness.dataDir, current, newKey: null, configured: false, record, keys: new BesideADaemon(db), log });
+  db.close();
+  // The document's and the receipt key's, then the one sealed meanwhile.
+  expect(rotated.rewrapped).toBe(3);
+  const restarted = await startApp({}, {}, harness.dataDir);
+  expect(restarted.app.vaultKeyFingerprint).toBe(rotated.to);
+  expect(await restarted.app.vault.get(meanwhile.vaultId)).toEqual(Buffer.from('sealed meanwhile'));
+  restarted.app.close();
+});
+
+async function everyDocumentOpens(harness: Harness): Promise<void> {
+  for (const request of harness.app.queue.listRequests()) {
+    for (let position = 1; position <= request.idDocuments.length; position++) {
+      expect(await harness.app.review.openDocument(request.reference, position, 'os:test', 'cli')).not.toBeNull();
+    }
   }
 }
+
+const vaultFiles = (harness: Harness) => new Map(readdirSync(join(harness.dataDir, 'vault')).map((name) => [name, readFileSync(join(harness.dataDir, 'vault', name))]));
 
 it('a rotation that committed but crashed before the new key file took its name is completed at start-up', async () => {
   const harness = await deskWithADocument();
@@ -236,5 +279,68 @@ describe('a database from before fingerprints were recorded', () => {
     await withoutRecord(harness);
     writeFileSync(keyFile(harness), randomBytes(32).toString('base64'));
     await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/does not open the documents already sealed/);
+  });
+});
+
+describe('a DATA_DIR written before data keys (files sealed directly under the vault key)', () => {
+  /** A stopped desk with two requests, as the release before data keys left it; and what each vault file holds. */
+  async function oldDesk(): Promise<{ harness: Harness; contents: Map<string, Buffer> }> {
+    const harness = await deskWithADocument();
+    const again = await startApp({}, {}, harness.dataDir);
+    again.deliver(SECOND_WITH_ID);
+    await again.app.drainInbox();
+    const contents = new Map<string, Buffer>();
+    const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+    for (const id of new VaultKeyRecord(db, new FakeClock()).vaultIdsInUse()) contents.set(id, await again.app.vault.get(id));
+    db.close();
+    again.app.close();
+    toOldFormat(harness.dataDir, keyIn(keyFile(harness)), contents);
+    return { harness, contents };
+  }
+  const formatOf = (harness: Harness, id: string) => readFileSync(join(harness.dataDir, 'vault', `${id}.bin`)).subarray(0, 4).toString();
+
+  it('opens every document after the first start, which seals each file again under a data key of its own', async () => {
+    const { harness, contents } = await oldDesk();
+    expect([...contents.keys()].map((id) => formatOf(harness, id))).toEqual([...contents.keys()].map(() => 'CDV1'));
+
+    const upgraded = await startApp({}, {}, harness.dataDir);
+    expect(upgraded.logs).toContainEqual(expect.objectContaining({ event: 'vault_upgraded', files: contents.size }));
+    for (const [id, content] of contents) {
+      expect(formatOf(harness, id)).toBe('CDV2');
+      expect(await upgraded.app.vault.get(id)).toEqual(content);
+    }
+    await everyDocumentOpens(upgraded);
+    expect((await verifyReceipt(await receiptOf(harness), upgraded.app.receiptKey)).genuine).toBe(true);
+    upgraded.app.close();
+
+    const again = await startApp({}, {}, harness.dataDir);
+    expect(again.logs.some((line) => line.event === 'vault_upgrade_started')).toBe(false);
+    again.app.close();
+  });
+
+  it('an upgrade stopped midway is finished by vault rotate-key, after which no file is under the vault key', async () => {
+    const { harness, contents } = await oldDesk();
+    const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+    // The receipt key is read before the upgrade begins: a document's file stops it midway.
+    const receiptKey = new VaultKeyRecord(db, new FakeClock()).current()!.receiptKeyVaultId;
+    const last = new DocumentKeys(db).awaitingUpgrade().filter((id) => id !== receiptKey).at(-1)!;
+    db.close();
+    // A file that cannot be read stops the upgrade when it reaches it.
+    const file = join(harness.dataDir, 'vault', `${last}.bin`);
+    const bytes = readFileSync(file);
+    await fs.rm(file);
+    await fs.mkdir(file);
+    await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/EISDIR/);
+    expect([...contents.keys()].filter((id) => id !== last).map((id) => formatOf(harness, id))).toContain('CDV2');
+    await fs.rmdir(file);
+    writeFileSync(file, bytes);
+
+    const rotated = await rotate(harness);
+    expect(rotated.rewrapped).toBe(contents.size);
+    for (const id of contents.keys()) expect(formatOf(harness, id)).toBe('CDV2');
+    const restarted = await startApp({}, {}, harness.dataDir);
+    for (const [id, content] of contents) expect(await restarted.app.vault.get(id)).toEqual(content);
+    expect((await verifyReceipt(await receiptOf(harness), restarted.app.receiptKey)).genuine).toBe(true);
+    restarted.app.close();
   });
 });

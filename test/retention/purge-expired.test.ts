@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, utimesSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliverToTriage } from '../console/support/console-harness';
 import { startApp, type Harness } from '../support/app-harness';
@@ -51,6 +52,25 @@ it('removes a closed request\'s ID documents and mail texts after them, and keep
   expect(harness.app.audit.verify().intact).toBe(true);
 });
 
+it('crypto-shreds: a copy of a vault file taken before the purge opens with neither the vault key nor the database', async () => {
+  const [document] = harness.app.queue.findRequest(closed)!.idDocuments;
+  const file = join(harness.dataDir, 'vault', `${document.vaultId}.bin`);
+  // As an old backup of the vault folder would hold it.
+  const copy = readFileSync(file);
+  harness.clock.advance(31 * DAY);
+  await harness.app.purgeExpired(false);
+  expect(existsSync(file)).toBe(false);
+  const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
+  expect(db.prepare('SELECT count(*) FROM document_keys WHERE vault_id = ?').pluck().get(document.vaultId)).toBe(0);
+  db.close();
+
+  writeFileSync(file, copy);
+  await expect(harness.app.vault.get(document.vaultId)).rejects.toThrow(/has no data key/);
+  // Nor does the vault key open the bytes directly, as it opened files sealed before data keys.
+  writeFileSync(file, Buffer.concat([Buffer.from('CDV1'), copy.subarray(4)]));
+  await expect(harness.app.vault.get(document.vaultId)).rejects.toThrow();
+});
+
 it('waits for the closure of an approved request, however old the approval', async () => {
   harness.clock.advance(400 * DAY);
   expect((await harness.app.purgeExpired(false)).requests).toEqual([closed]);
@@ -63,6 +83,7 @@ it('says what would go on a dry run, and changes nothing', async () => {
   expect(await harness.app.purgeExpired(true)).toMatchObject({ dryRun: true, requests: [closed] });
   expect(vaultFiles()).toEqual(files);
   expect(harness.app.queue.findRequest(closed)!.idDocuments.every((document) => document.purgedAt === null)).toBe(true);
+  expect(await harness.app.review.openDocument(closed, 1, 'alice', 'cli')).not.toBeNull();
 });
 
 it('removes old outgoing mail files of the embedded default', async () => {

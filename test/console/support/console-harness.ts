@@ -110,7 +110,7 @@ export async function deliverToTriage(harness: Harness, fixtures: string[]): Pro
  * recorded straight into the real queue and vault: the console must never rely on intake for escaping.
  */
 export async function recordCrafted(harness: Harness, fields: { username: string; subject: string; filename: string; bodyText: string; content: Buffer; contentType: string }): Promise<string> {
-  const vaultId = await harness.app.vault.put(fields.content);
+  const sealed = await harness.app.vault.put(fields.content);
   const result: IntakeResult = {
     messageId: `<crafted-${Date.now()}@example.org>`,
     from: 'crafted@example.org',
@@ -127,9 +127,9 @@ export async function recordCrafted(harness: Harness, fields: { username: string
     evidence: [{ signal: 'cancel_phrase', detail: fields.subject }],
     fieldDoubts: [],
   };
-  const document = { filename: fields.filename, contentType: fields.contentType, declaredType: fields.contentType, size: fields.content.length, sha256: 'x'.repeat(64), valid: true, problem: null, vaultId };
+  const document = { filename: fields.filename, contentType: fields.contentType, declaredType: fields.contentType, size: fields.content.length, sha256: 'x'.repeat(64), valid: true, problem: null, ...sealed };
   return harness.app.queue.recordIncoming({
-    messageKey: `crafted:${vaultId}`,
+    messageKey: `crafted:${sealed.vaultId}`,
     result,
     bodyText: fields.bodyText,
     ownText: fields.bodyText,

@@ -1,0 +1,25 @@
+import Database from 'better-sqlite3';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A vault file as cancel-desk wrote it before data keys: `CDV1`, IV, tag, ciphertext, sealed directly under the vault key. */
+export function oldFormatFile(vaultKey: Buffer, id: string, content: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', vaultKey, iv);
+  cipher.setAAD(Buffer.from(id));
+  const sealed = Buffer.concat([cipher.update(content), cipher.final()]);
+  return Buffer.concat([Buffer.from('CDV1'), iv, cipher.getAuthTag(), sealed]);
+}
+
+/**
+ * Turns a stopped desk's DATA_DIR into one written by the release before data keys: every vault
+ * file sealed directly under the vault key, and a database on schema 14 (no data keys).
+ */
+export function toOldFormat(dataDir: string, vaultKey: Buffer, contents: Map<string, Buffer>): void {
+  for (const [id, content] of contents) writeFileSync(join(dataDir, 'vault', `${id}.bin`), oldFormatFile(vaultKey, id, content));
+  const db = new Database(join(dataDir, 'cancel-desk.db'));
+  db.exec('DROP TABLE document_keys');
+  db.pragma('user_version = 14');
+  db.close();
+}

@@ -139,7 +139,19 @@ it('sends an anonymous visitor to sign-in, the same for any reference, showing n
   await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
 });
 
-it('signs in with the one-time admin password printed once in the log, and is keyboard-navigable', async () => {
+it('signs in with the one-time admin password from its file, is asked to choose its own first, and is keyboard-navigable', async () => {
+  const first = await newPage();
+  await first.goto(`${web.url}/login`);
+  await first.fill('#name', 'admin');
+  await first.fill('#password', adminPassword);
+  await Promise.all([first.waitForURL(`${web.url}/password`), first.click('button:has-text("Sign in")')]);
+  expect(await first.textContent('[role=status]')).toContain('You signed in with a one-time password.');
+  await first.fill('#current', adminPassword);
+  adminPassword = 'the admin chose this one, long enough';
+  await first.fill('#new-password', adminPassword);
+  await first.fill('#again', adminPassword);
+  await Promise.all([first.waitForURL(/\/password\?done=1/), first.click('button:has-text("Change password")')]);
+
   const page = await signedIn();
   expect(await page.textContent('.who-name')).toBe('admin');
   await page.keyboard.press('Tab');

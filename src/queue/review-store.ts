@@ -81,11 +81,13 @@ const INDEXED_SEARCH = `requests.id IN (
  * A trigram index finds nothing shorter than three characters, so one or two (a Chinese given name
  * such as 李娜, an initial) are matched against the short fields only, by reading the narrow index
  * that holds them rather than every request's row: still a pass over the whole queue, but a small
- * one. The mail texts are not read for them: at this length they would match nearly everything.
+ * one. The mail texts are left out for them: reading every one is the cost the indexes exist to
+ * avoid. LIKE, not instr(lower(…)): the same ASCII-only case folding without building lowered
+ * copies, about twice as fast; its wildcards in the search are escaped.
  */
 const SHORT_SEARCH = `requests.id IN (
     SELECT id FROM requests INDEXED BY requests_short_fields
-    WHERE instr(lower(reference), @search) OR instr(lower(email), @search) OR instr(lower(sender_name), @search) OR instr(lower(coalesce(username, '')), @search))`;
+    WHERE reference LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR sender_name LIKE @pattern ESCAPE '\\' OR username LIKE @pattern ESCAPE '\\')`;
 
 function listingWhere(search: 'none' | 'indexed' | 'short'): string {
   const searchFilter = { none: '', indexed: `AND ${INDEXED_SEARCH}`, short: `AND ${SHORT_SEARCH}` }[search];
@@ -116,7 +118,7 @@ export class ReviewStore {
     const where = listingWhere(kind);
     const parameters = {
       status: filter.status ?? null,
-      ...{ none: {}, short: { search: search.toLowerCase() }, indexed: { phrase: ftsPhrase(search) } }[kind],
+      ...{ none: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase: ftsPhrase(search) } }[kind],
       unread: filter.unread ? 1 : 0,
       check: filter.check ?? null,
       assignedTo: filter.assignedTo?.normalize('NFC') ?? null,

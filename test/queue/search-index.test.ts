@@ -91,6 +91,9 @@ it('finds a two-character Chinese name and a single character in the short field
   const underscored = request({ from: 'x@example.org', username: 'xa_vier', text: 'close' });
   expect(found('李娜')).toEqual([lina, wangLina].sort());
   expect(found('_')).toEqual([underscored]);
+  expect(found('A_')).toEqual([underscored]);
+  expect(found('%')).toEqual([]);
+  expect(found('\\')).toEqual([]);
 });
 
 it.each([

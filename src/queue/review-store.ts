@@ -89,8 +89,8 @@ const SHORT_SEARCH = `requests.id IN (
     SELECT id FROM requests INDEXED BY requests_short_fields
     WHERE reference LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR sender_name LIKE @pattern ESCAPE '\\' OR username LIKE @pattern ESCAPE '\\')`;
 
-function listingWhere(search: 'none' | 'indexed' | 'short'): string {
-  const searchFilter = { none: '', indexed: `AND ${INDEXED_SEARCH}`, short: `AND ${SHORT_SEARCH}` }[search];
+function listingWhere(search: 'none' | 'indexed' | 'short' | 'unmatchable'): string {
+  const searchFilter = { none: '', indexed: `AND ${INDEXED_SEARCH}`, short: `AND ${SHORT_SEARCH}`, unmatchable: 'AND 0' }[search];
   return `WHERE (@status IS NULL OR requests.status = @status)
   AND (@unread = 0 OR requests.unread_since IS NOT NULL)
   AND (@assignedTo IS NULL OR requests.assigned_to = @assignedTo)
@@ -113,12 +113,13 @@ export class ReviewStore {
   /** One page of the queue, soonest due first (then oldest), and how many match in all: paged in SQL, whatever the queue's size. */
   page(filter: ListingFilter, offset: number, limit: number): { items: ListedRequest[]; total: number } {
     const search = filter.search ?? '';
-    // Counted in code points, as the trigram tokenizer counts characters.
-    const kind = search === '' ? 'none' : [...search].length < 3 ? 'short' : 'indexed';
+    // SQLite reads an FTS5 query and a LIKE pattern only up to a NUL (the query then fails, the pattern matches anything): a search with one finds nothing.
+    // Three characters counted in code points, as the trigram tokenizer counts them.
+    const kind = search === '' ? 'none' : search.includes('\u0000') ? 'unmatchable' : [...search].length < 3 ? 'short' : 'indexed';
     const where = listingWhere(kind);
     const parameters = {
       status: filter.status ?? null,
-      ...{ none: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase: ftsPhrase(search) } }[kind],
+      ...{ none: {}, unmatchable: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase: ftsPhrase(search) } }[kind],
       unread: filter.unread ? 1 : 0,
       check: filter.check ?? null,
       assignedTo: filter.assignedTo?.normalize('NFC') ?? null,

@@ -115,6 +115,12 @@ it('finds text that looks like query syntax literally', () => {
   expect(found('"zz*top" OR NEAR(')).toEqual([wanted]);
 });
 
+it('finds nothing for a search with a NUL character, whatever surrounds it', () => {
+  request({ from: 'nul@example.org', text: 'please close my account' });
+  expect(found('\u0000')).toEqual([]);
+  expect(found('close\u0000')).toEqual([]);
+});
+
 it('lists every request for an empty search', () => {
   const all = [request({ from: 'a@example.org', text: 'one' }), request({ from: 'b@example.org', text: 'two' })].sort();
   expect(found('')).toEqual(all);

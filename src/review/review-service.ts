@@ -88,7 +88,7 @@ export interface ReviewListing {
 export interface ReviewFilter {
   status?: RequestStatus;
   check?: 'needs_closer_review' | 'clear';
-  /** Matches a reference, an email, a sender's name or a username (substring, case-insensitive). */
+  /** Matches a reference, an email, a sender's name, a username or the customer's mail text (substring, case-insensitive; mail text from three characters). */
   search?: string;
   /** Only requests with a customer mail staff have not seen. */
   unread?: boolean;

@@ -140,7 +140,7 @@ it('finds requests stored before the search index existed', () => {
   const path = join(harness.dataDir, 'before-016.db');
   const before = new Database(path);
   for (const migration of migrations.filter((candidate) => candidate.version < 16)) before.exec(migration.sql);
-  before.pragma('user_version = 14');
+  before.pragma('user_version = 15');
   before.exec(`INSERT INTO requests (id, reference, status, email, sender_name, language, username, problems, sender_authentication, subject, body_text, received_at, updated_at)
     VALUES (1, 'CR-OLD0000001', 'pending_review', 'old@example.org', '老客户', 'zh', 'old_user', '[]', 'pass', 's', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
   before.exec(`INSERT INTO request_messages (request_id, direction, at, sender, text) VALUES (1, 'in', '2026-01-01T00:00:00Z', 'old@example.org', '我想注销旧号码'),

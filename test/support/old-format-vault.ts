@@ -19,7 +19,11 @@ export function oldFormatFile(vaultKey: Buffer, id: string, content: Buffer): Bu
 export function toOldFormat(dataDir: string, vaultKey: Buffer, contents: Map<string, Buffer>): void {
   for (const [id, content] of contents) writeFileSync(join(dataDir, 'vault', `${id}.bin`), oldFormatFile(vaultKey, id, content));
   const db = new Database(join(dataDir, 'cancel-desk.db'));
-  db.exec('DROP TABLE document_keys');
+  // Everything migrations 015 and 016 made: data keys, and the search indexes with their triggers.
+  db.exec(`DROP TABLE document_keys;
+    DROP TRIGGER requests_searchable_insert; DROP TRIGGER requests_searchable_update; DROP TRIGGER requests_searchable_delete;
+    DROP TRIGGER request_messages_searchable_insert; DROP TRIGGER request_messages_searchable_update; DROP TRIGGER request_messages_searchable_delete;
+    DROP TABLE request_search; DROP TABLE message_search; DROP INDEX requests_short_fields;`);
   db.pragma('user_version = 14');
   db.close();
 }

@@ -98,7 +98,7 @@ export function createContext(deps: ConsoleDependencies, views: Views): ConsoleC
     try {
       counts = deps.review.counts();
       unsorted = deps.triage.openCount();
-      mine = deps.review.list({ assignedTo: staffName, page: 1, pageSize: 1 }).total;
+      mine = deps.review.assignedCount(staffName);
     } catch {
       return [];
     }

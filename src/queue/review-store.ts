@@ -70,8 +70,6 @@ export interface ListingFilter {
   assignedTo?: string;
 }
 
-const CHECK_STATE_FILTER = `(@check IS NULL OR requests.check_state = @check)`;
-
 /** Three characters make a trigram: from there on a search is looked up in the indexes of migration 016. */
 const INDEXED_SEARCH = `requests.id IN (
     SELECT rowid FROM request_search WHERE request_search MATCH @phrase
@@ -89,13 +87,22 @@ const SHORT_SEARCH = `requests.id IN (
     SELECT id FROM requests INDEXED BY requests_short_fields
     WHERE reference LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR sender_name LIKE @pattern ESCAPE '\\' OR username LIKE @pattern ESCAPE '\\')`;
 
-function listingWhere(search: 'none' | 'indexed' | 'short' | 'unmatchable'): string {
-  const searchFilter = { none: '', indexed: `AND ${INDEXED_SEARCH}`, short: `AND ${SHORT_SEARCH}`, unmatchable: 'AND 0' }[search];
-  return `WHERE (@status IS NULL OR requests.status = @status)
-  AND (@unread = 0 OR requests.unread_since IS NOT NULL)
-  AND (@assignedTo IS NULL OR requests.assigned_to = @assignedTo)
-  AND ${CHECK_STATE_FILTER}
-  ${searchFilter}`;
+type SearchKind = 'none' | 'indexed' | 'short' | 'unmatchable';
+
+/**
+ * Only the conditions a filter sets: SQLite plans `@x IS NULL OR column = @x` as a scan, so a
+ * condition that is always true would keep it from the index that answers the one that is not
+ * ("Mine" by the assignee index, a status by the queue-order index).
+ */
+function listingWhere(filter: ListingFilter, search: SearchKind): string {
+  const conditions = [
+    filter.status !== undefined && 'requests.status = @status',
+    filter.unread && 'requests.unread_since IS NOT NULL',
+    filter.assignedTo !== undefined && 'requests.assigned_to = @assignedTo',
+    filter.check !== undefined && 'requests.check_state = @check',
+    { none: false, indexed: INDEXED_SEARCH, short: SHORT_SEARCH, unmatchable: '0' }[search],
+  ].filter((condition): condition is string => typeof condition === 'string');
+  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
 }
 
 /** The search as one FTS5 phrase: inside double quotes every character is literal but the quote, which is doubled, so no query syntax gets through. */
@@ -115,16 +122,17 @@ export class ReviewStore {
     const search = filter.search ?? '';
     // SQLite reads an FTS5 query and a LIKE pattern only up to a NUL (the query then fails, the pattern matches anything): a search with one finds nothing.
     // Three characters counted in code points, as the trigram tokenizer counts them.
-    const kind = search === '' ? 'none' : search.includes('\u0000') ? 'unmatchable' : [...search].length < 3 ? 'short' : 'indexed';
-    const where = listingWhere(kind);
+    const kind: SearchKind = search === '' ? 'none' : search.includes('\u0000') ? 'unmatchable' : [...search].length < 3 ? 'short' : 'indexed';
+    const where = listingWhere(filter, kind);
     const parameters = {
-      status: filter.status ?? null,
+      ...(filter.status !== undefined && { status: filter.status }),
       ...{ none: {}, unmatchable: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase: ftsPhrase(search) } }[kind],
-      unread: filter.unread ? 1 : 0,
-      check: filter.check ?? null,
-      assignedTo: filter.assignedTo?.normalize('NFC') ?? null,
+      ...(filter.check !== undefined && { check: filter.check }),
+      ...(filter.assignedTo !== undefined && { assignedTo: filter.assignedTo.normalize('NFC') }),
     };
-    const total = this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number;
+    // A listing by status alone (or none) is as long as the counts kept for the header say.
+    const byStatusAlone = where === '' || (where === 'WHERE requests.status = @status');
+    const total = byStatusAlone ? this.countOf(filter.status) : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
     const rows = this.db
       .prepare(
         `SELECT reference, status, email, username, received_at, unread_since, due_at, assigned_to, check_state, check_counts
@@ -218,13 +226,21 @@ export class ReviewStore {
     return (this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number | undefined) ?? null;
   }
 
-  /** The whole queue's count per status, whatever a listing filters. */
+  /** The whole queue's count per status, whatever a listing filters: kept by triggers (migration 017), read in one small table. */
   counts(): Record<RequestStatus, number> {
     const counts: Record<RequestStatus, number> = { needs_info: 0, pending_review: 0, approved: 0, closed: 0, rejected: 0 };
-    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM requests GROUP BY status').all() as { status: RequestStatus; n: number }[]) {
-      counts[row.status] = row.n;
-    }
+    for (const row of this.db.prepare('SELECT status, n FROM request_counts').all() as { status: RequestStatus; n: number }[]) counts[row.status] = row.n;
     return counts;
+  }
+
+  /** How many requests are assigned to this staff member, by the assignee index. */
+  assignedCount(staffName: string): number {
+    return this.db.prepare('SELECT count(*) FROM requests WHERE assigned_to = ?').pluck().get(staffName.normalize('NFC')) as number;
+  }
+
+  private countOf(status: RequestStatus | undefined): number {
+    const counts = this.counts();
+    return status === undefined ? Object.values(counts).reduce((sum, n) => sum + n, 0) : counts[status];
   }
 
   bodyText(reference: string): string | null {

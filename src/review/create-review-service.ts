@@ -117,6 +117,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
     },
 
     counts: () => deps.reviews.counts(),
+    assignedCount: (staffName) => deps.reviews.assignedCount(staffName),
 
     list(filter) {
       if (!Number.isInteger(filter.page) || filter.page < 1 || !Number.isInteger(filter.pageSize) || filter.pageSize < 1) {

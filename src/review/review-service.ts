@@ -113,6 +113,8 @@ export interface ReviewService {
   review(reference: string): RequestReview | null;
   /** The whole queue's count per status. */
   counts(): Record<RequestStatus, number>;
+  /** How many requests, of any status, are assigned to this member (the header's "Mine"). */
+  assignedCount(staffName: string): number;
   /** Soonest due first. */
   list(filter: ReviewFilter): ReviewListing;
   /** Decrypts one ID document (1-based position) and records who looked at it, and through which face. */

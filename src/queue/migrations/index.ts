@@ -14,6 +14,7 @@ import * as staffLanguage from './013-staff-language';
 import * as retention from './014-retention';
 import * as documentKeys from './015-document-keys';
 import * as searchIndex from './016-search-index';
+import * as queueOrderAndCounts from './017-queue-order-and-counts';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -33,4 +34,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 14, name: '014-retention', sql: retention.sql },
   { version: 15, name: '015-document-keys', sql: documentKeys.sql },
   { version: 16, name: '016-search-index', sql: searchIndex.sql },
+  { version: 17, name: '017-queue-order-and-counts', sql: queueOrderAndCounts.sql },
 ];

@@ -32,14 +32,28 @@ function seedRequests(file, size) {
   const templates = db.prepare('SELECT id FROM requests ORDER BY id').pluck().all();
   if (templates.length === 0) throw new Error('no request to copy: run intake first');
   const requestColumns = columnsOf(db, 'requests');
+  // Each copy is another customer, as a real queue's requests mostly are: its own address, username
+  // and ID document (a queue of a hundred copies of each customer would list a hundred "other
+  // requests" and a hundred reuses of the same ID on every request page).
+  const distinct = {
+    reference: '@reference',
+    message_id: "'<copy-' || @number || '@bench>'",
+    email: "'c' || @number || '.' || email",
+    username: "CASE WHEN username IS NULL THEN NULL ELSE username || '.c' || @number END",
+  };
   const copyRequest = db.prepare(
-    `INSERT INTO requests (${requestColumns.join(', ')}) SELECT ${requestColumns.map((name) => (name === 'reference' ? '@reference' : name === 'message_id' ? "'<copy-' || @number || '@bench>'" : name)).join(', ')} FROM requests WHERE id = @from`,
+    `INSERT INTO requests (${requestColumns.join(', ')}) SELECT ${requestColumns.map((name) => distinct[name] ?? name).join(', ')} FROM requests WHERE id = @from`,
   );
   const children = [
     copier(db, 'request_events', {}),
     copier(db, 'request_messages', { outbox_id: 'NULL' }),
-    copier(db, 'documents', { vault_id: "vault_id || '-' || @to", message_id: 'NULL' }),
+    copier(db, 'documents', { vault_id: "vault_id || '-' || @to", message_id: 'NULL', sha256: "substr(sha256, 1, 48) || printf('%016x', @to)" }),
     copier(db, 'outbox', { message_id: "'<copy-' || @to || '.' || message_id" }),
+    // Each copied document row has its data key row, as intake records them (the copies are never opened).
+    db.prepare(
+      `INSERT INTO document_keys (vault_id, wrapped_key, wrapped_under, old_format)
+       SELECT documents.vault_id || '-' || @to, wrapped_key, wrapped_under, old_format FROM document_keys JOIN documents USING (vault_id) WHERE documents.request_id = @from`,
+    ),
   ];
   let number = 0;
   db.transaction(() => {

@@ -296,23 +296,24 @@ export class RequestQueue {
    * staff whose reply promise ended before that day.
    */
   *requestPages(filter: RequestFilter = {}, pageSize = 200): Generator<CancellationRequest[]> {
+    // Only the conditions the filter sets, so that each page is read from an index in arrival order
+    // (`@x IS NULL OR …` would make every page scan and sort the whole queue).
+    const where = [
+      filter.status !== undefined && 'status = @status',
+      filter.unread && 'unread_since IS NOT NULL',
+      filter.overdueOn !== undefined && "status = 'pending_review' AND due_at < @overdueOn",
+      '(received_at, id) > (@afterReceivedAt, @afterId)',
+    ].filter((condition): condition is string => typeof condition === 'string');
+    const page = this.db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY received_at, id LIMIT @pageSize`);
     let after: { receivedAt: string; id: number } = { receivedAt: '', id: 0 };
     for (;;) {
-      const rows = this.db
-        .prepare(
-          `SELECT * FROM requests WHERE (@status IS NULL OR status = @status) AND (@unread = 0 OR unread_since IS NOT NULL)
-             AND (@overdueOn IS NULL OR (status = 'pending_review' AND due_at < @overdueOn))
-             AND (received_at, id) > (@afterReceivedAt, @afterId)
-           ORDER BY received_at, id LIMIT @pageSize`,
-        )
-        .all({
-          status: filter.status ?? null,
-          unread: filter.unread ? 1 : 0,
-          overdueOn: filter.overdueOn ?? null,
-          afterReceivedAt: after.receivedAt,
-          afterId: after.id,
-          pageSize,
-        }) as RequestRow[];
+      const rows = page.all({
+        ...(filter.status !== undefined && { status: filter.status }),
+        ...(filter.overdueOn !== undefined && { overdueOn: filter.overdueOn }),
+        afterReceivedAt: after.receivedAt,
+        afterId: after.id,
+        pageSize,
+      }) as RequestRow[];
       if (rows.length === 0) return;
       yield rows.map((row) => this.toRequest(row));
       const last = rows.at(-1)!;

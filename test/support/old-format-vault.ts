@@ -22,7 +22,7 @@ export function toOldFormat(dataDir: string, vaultKey: Buffer, contents: Map<str
   // Everything migrations 015 to 017 made: data keys, the search indexes and the queue's order and counts, with their triggers.
   db.exec(`DROP TABLE document_keys;
     DROP TRIGGER request_counts_insert; DROP TRIGGER request_counts_update; DROP TRIGGER request_counts_delete;
-    DROP TABLE request_counts; DROP INDEX requests_in_queue_order; DROP INDEX requests_in_order;
+    DROP TABLE request_counts; DROP INDEX requests_in_queue_order; DROP INDEX requests_in_order; DROP INDEX requests_by_arrival;
     DROP TRIGGER requests_searchable_insert; DROP TRIGGER requests_searchable_update; DROP TRIGGER requests_searchable_delete;
     DROP TRIGGER request_messages_searchable_insert; DROP TRIGGER request_messages_searchable_update; DROP TRIGGER request_messages_searchable_delete;
     DROP TABLE request_search; DROP TABLE message_search; DROP INDEX requests_short_fields;`);

@@ -55,12 +55,16 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
   try {
     const pending = await session.pending();
     for (let start = 0; start < pending.length && !shouldStop(); start += BATCH) {
-      const analysed: Array<{ message: PendingMessage; prepared: Prepared }> = [];
+      const read: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
       for (const message of pending.slice(start, start + BATCH)) {
         if (shouldStop()) break;
         summary.seen++;
-        analysed.push({ message, prepared: await prepare(deps, await session.read(message)) });
+        // Read one at a time (one IMAP connection), analysed side by side: one mail's parsing fills another's wait for the disk.
+        const prepared = prepare(deps, await session.read(message));
+        prepared.catch(() => {});
+        read.push({ message, prepared });
       }
+      const analysed = await Promise.all(read.map(async ({ message, prepared }) => ({ message, prepared: await prepared })));
       const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
       for (const [index, { message }] of analysed.entries()) {
         const outcome = outcomes[index];

@@ -60,6 +60,16 @@ it('leaves a mail another sender has leased alone until the lease runs out, then
   expect(smtp.received).toHaveLength(1);
 });
 
+it('gives back the mails it claimed ahead when it stops, so that another sender takes them at once', async () => {
+  const [first, second] = await twoAppsOnOneDataDir();
+  await requestsFromDifferentSenders(first, 5);
+
+  expect(await first.app.flushOutbox(() => smtp.received.length >= 1)).toEqual({ sent: 1, sendFailed: 0 });
+
+  expect(await second.app.flushOutbox()).toEqual({ sent: 4, sendFailed: 0 });
+  expect(new Set(messageIds()).size).toBe(5);
+});
+
 it('posts every approval to the account system once when two apps on one DATA_DIR deliver hand-offs at the same moment', async () => {
   const accountSystem = await startAccountSystem([204]);
   try {

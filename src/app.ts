@@ -262,14 +262,19 @@ async function intakeAndSend(
     () => void (finished = true),
   );
   const sent: FlushSummary = { sent: 0, sendFailed: 0 };
-  for (;;) {
-    const last = finished;
-    newMail = false;
-    const flushed = await flush(shouldStop);
-    sent.sent += flushed.sent;
-    sent.sendFailed += flushed.sendFailed;
-    if (last || flushed.sendFailed > 0 || shouldStop?.()) break;
-    if (!newMail && !finished) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), ended]);
+  try {
+    for (;;) {
+      const last = finished;
+      newMail = false;
+      const flushed = await flush(shouldStop);
+      sent.sent += flushed.sent;
+      sent.sendFailed += flushed.sendFailed;
+      if (last || flushed.sendFailed > 0 || shouldStop?.()) break;
+      if (!newMail && !finished) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), ended]);
+    }
+  } finally {
+    // Never returns (or fails) with the intake still running: whoever awaits the cycle may close the database next.
+    await ended;
   }
   // The intake's failure is the cycle's, whatever was sent meanwhile.
   return { ...(await draining), ...sent };

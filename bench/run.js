@@ -220,7 +220,7 @@ async function daemonMemory(acknowledged) {
   const deadline = Date.now() + 15 * 60_000;
   while ((files(join(dataDir, 'inbox')) > 0 || files(join(dataDir, 'outgoing')) < acknowledged) && Date.now() < deadline && daemon.exitCode === null) await sleep(250);
   const peak = status('VmHWM');
-  // Past the receipt workers' idle timeout (30 s): what an idle daemon holds.
+  // Well past the receipt workers' idle timeout (5 s): what an idle daemon holds.
   await sleep(35_000);
   const idle = status('VmRSS');
   daemon.kill('SIGTERM');

@@ -74,6 +74,8 @@ export interface App {
   approvedRequests(since: string | null): ApprovedRequest[];
   drainInbox(shouldStop?: () => boolean): Promise<DrainSummary>;
   flushOutbox(shouldStop?: () => boolean): Promise<FlushSummary>;
+  /** An intake cycle with the outbox flushed alongside it: acknowledgements go out while later mail is still read. */
+  intakeAndSend(shouldStop?: () => boolean): Promise<DrainSummary & FlushSummary>;
   /** Whether automatic mail waits because ACK_LIMIT_PER_HOUR of it went out within the last hour (for health reports). */
   sendingPaused(): boolean;
   /** Posts due approvals to ACCOUNT_WEBHOOK_URL; does nothing without one. */
@@ -150,7 +152,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
   const sendingPaused = overrides.sendingPaused ?? (() => outbox.sendingPaused());
   let lastCycle: IntakeCycle | null = null;
   // Every cycle, from `run` or `poll`, is timed and remembered for the health check.
-  const intakeCycle = async (shouldStop?: () => boolean) => {
+  const intakeCycle = async (shouldStop?: () => boolean, onCommitted?: () => void) => {
     const started = clock.now();
     const finish = (succeeded: boolean) => {
       const finishedAt = clock.now();
@@ -161,6 +163,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       const summary = await drainInbox(
         { mailbox: await mailbox(), queue, vault, policy: config.intake, clock, timeZone: config.timeZone, log, metrics, maxAttempts: config.maxProcessingAttempts },
         shouldStop,
+        onCommitted,
       );
       finish(true);
       return summary;
@@ -169,6 +172,12 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       throw error;
     }
   };
+
+  const drain = singleFlight(intakeCycle);
+  // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
+  const flush = singleFlight(async (shouldStop?: () => boolean) =>
+    flushOutbox({ outbox, transport: await transport(), compose: (message) => composeMail(message, compose), clock, log, breaker, metrics }, shouldStop),
+  );
 
   return {
     config,
@@ -187,11 +196,9 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     importAccounts: (csv) => importAccountCsv(accounts, csv),
     handoffOf: (reference) => handoffs.of(reference),
     approvedRequests: (since) => approvedSince(decisions.approved(), since, config.timeZone),
-    drainInbox: singleFlight(intakeCycle),
-    // Leases keep two flushes from sending the same mail; callers still share the one in progress rather than queue behind it.
-    flushOutbox: singleFlight(async (shouldStop) =>
-      flushOutbox({ outbox, transport: await transport(), compose: (message) => composeMail(message, compose), clock, log, breaker, metrics }, shouldStop),
-    ),
+    drainInbox: (shouldStop) => drain(shouldStop),
+    flushOutbox: flush,
+    intakeAndSend: (shouldStop) => intakeAndSend(drain, flush, shouldStop),
     sendingPaused,
     deliverHandoffs: singleFlight(async (shouldStop) =>
       accountWebhook ? deliverHandoffs({ handoffs, webhook: accountWebhook, clock, log, metrics }, shouldStop) : { delivered: 0, deliveryFailed: 0 },
@@ -232,6 +239,46 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
       db.close();
     },
   };
+}
+
+/**
+ * Flushes whenever the intake has committed another batch, and once more after its end; a flush that
+ * could not send stops there (the server is most likely down: the next run tries again). The outbox is
+ * in the database, so however large the inbox, only a batch of mail and a few composed mails are in memory.
+ */
+async function intakeAndSend(
+  drain: (shouldStop?: () => boolean, onCommitted?: () => void) => Promise<DrainSummary>,
+  flush: (shouldStop?: () => boolean) => Promise<FlushSummary>,
+  shouldStop?: () => boolean,
+): Promise<DrainSummary & FlushSummary> {
+  let newMail = false;
+  let wake = () => {};
+  const draining = drain(shouldStop, () => {
+    newMail = true;
+    wake();
+  });
+  let finished = false;
+  const ended = draining.then(
+    () => void (finished = true),
+    () => void (finished = true),
+  );
+  const sent: FlushSummary = { sent: 0, sendFailed: 0 };
+  try {
+    for (;;) {
+      const last = finished;
+      newMail = false;
+      const flushed = await flush(shouldStop);
+      sent.sent += flushed.sent;
+      sent.sendFailed += flushed.sendFailed;
+      if (last || flushed.sendFailed > 0 || shouldStop?.()) break;
+      if (!newMail && !finished) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), ended]);
+    }
+  } finally {
+    // Never returns (or fails) with the intake still running: whoever awaits the cycle may close the database next.
+    await ended;
+  }
+  // The intake's failure is the cycle's, whatever was sent meanwhile.
+  return { ...(await draining), ...sent };
 }
 
 /** Where the queue database of a `DATA_DIR` lives. */

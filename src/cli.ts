@@ -111,8 +111,7 @@ const commands: Record<string, Command> = {
     return 0;
   }, { create: true })),
   poll: templatesCheckedFirst((_args, config) => withApp(config, async (app) => {
-    await app.drainInbox();
-    const flushed = await app.flushOutbox();
+    const flushed = await app.intakeAndSend();
     const handedOff = await app.deliverHandoffs();
     return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
   }, { create: true })),

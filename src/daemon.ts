@@ -92,11 +92,7 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
     if (again.delete(name)) void run();
   };
 
-  const intake = job('intake', async () => {
-    const drained = await app.drainInbox(shouldStop);
-    const flushed = await app.flushOutbox(shouldStop);
-    return { ...drained, ...flushed };
-  });
+  const intake = job('intake', () => app.intakeAndSend(shouldStop));
   const outbox = job('outbox', () => app.flushOutbox(shouldStop));
   const housekeeping = job('housekeeping', () => app.housekeeping());
   const retention = job('retention', () => app.purgeExpired(false));

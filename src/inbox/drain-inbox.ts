@@ -5,8 +5,9 @@ import { analyseMessage, type IntakeAnalysis } from '../intake/analyse-message';
 import type { DeskMetrics } from '../health/desk-metrics';
 import type { IntakePolicy } from '../intake/intake-policy';
 import { maskAddress, type Logger } from '../log';
-import type { Destination, Mailbox } from '../mailbox/mailbox';
+import type { Destination, Mailbox, PendingMessage } from '../mailbox/mailbox';
 import type { HandledOutcome, RequestQueue } from '../queue/request-queue';
+import type { SealedDocument } from '../queue/incoming-mail';
 import type { Vault } from '../queue/vault';
 
 export interface InboxDependencies {
@@ -33,11 +34,17 @@ export interface DrainSummary {
   failed: number;
 }
 
+/** Messages analysed before their outcomes are committed together: one disk sync for all of them, few enough to hold in memory. */
+const BATCH = 16;
+
 /**
  * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
+ * Messages go in batches: read one by one and analysed (their documents sealed) side by side, their
+ * outcomes committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
+ * moved out (the outbox may have mail to send).
  */
-export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false): Promise<DrainSummary> {
+export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false, onCommitted: () => void = () => {}): Promise<DrainSummary> {
   const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, triaged: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };
   const session = await deps.mailbox.open();
   const previousGeneration = deps.queue.rememberMailboxGeneration(deps.mailbox.description, session.generation);
@@ -46,19 +53,31 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
     deps.log.warn('mailbox_generation_changed', { mailbox: deps.mailbox.description, from: previousGeneration, to: session.generation });
   }
   try {
-    for (const message of await session.pending()) {
-      if (shouldStop()) break;
-      summary.seen++;
-      const raw = await session.read(message);
-      const outcome = await handleSafely(deps, raw);
-      if (outcome === 'failed') {
-        summary.failed++;
-        continue;
+    const pending = await session.pending();
+    for (let start = 0; start < pending.length && !shouldStop(); start += BATCH) {
+      const read: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
+      for (const message of pending.slice(start, start + BATCH)) {
+        if (shouldStop()) break;
+        summary.seen++;
+        // Read one at a time (one IMAP connection), analysed side by side: one mail's parsing fills another's wait for the disk.
+        const prepared = prepare(deps, await session.read(message));
+        prepared.catch(() => {});
+        read.push({ message, prepared });
       }
-      await session.settle(message, outcome.destination);
-      summary[outcome.counter]++;
-      if (outcome.counter !== 'alreadyHandled') deps.metrics.mailHandled(outcome.counter);
-      deps.log.info('message_handled', { ...outcome.logFields, mailboxKey: message.key, destination: outcome.destination });
+      const analysed = await Promise.all(read.map(async ({ message, prepared }) => ({ message, prepared: await prepared })));
+      const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
+      for (const [index, { message }] of analysed.entries()) {
+        const outcome = outcomes[index];
+        if (outcome === 'failed') {
+          summary.failed++;
+          continue;
+        }
+        await session.settle(message, outcome.destination);
+        summary[outcome.counter]++;
+        if (outcome.counter !== 'alreadyHandled') deps.metrics.mailHandled(outcome.counter);
+        deps.log.info('message_handled', { ...outcome.logFields, mailboxKey: message.key, destination: outcome.destination });
+      }
+      onCommitted();
     }
   } finally {
     await session.close().catch((error: Error) => deps.log.warn('mailbox_close_failed', { error: error.message }));
@@ -72,13 +91,31 @@ type Handled = {
   logFields: Record<string, unknown>;
 };
 
-async function handleSafely(deps: InboxDependencies, raw: Buffer): Promise<Handled | 'failed'> {
+/** A message ready to be recorded: handled before, analysed with its documents sealed, or failed to analyse. */
+type Prepared = { rawKey: string } & ({ earlier: HandledOutcome } | { analysis: IntakeAnalysis; documents: SealedDocument[] } | { error: Error });
+
+async function prepare(deps: InboxDependencies, raw: Buffer): Promise<Prepared> {
   const rawKey = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const earlier = deps.queue.handledOutcome(rawKey);
+  if (earlier !== null) return { rawKey, earlier };
   try {
-    return await handle(deps, raw, rawKey);
+    const analysis = await analyseMessage(raw, deps.policy, calendarDay(deps.clock.now(), deps.timeZone));
+    return { rawKey, analysis, documents: await sealDocuments(deps.vault, analysis) };
   } catch (error) {
     // Failures of the machinery, not of the message: the cycle stops and the message waits for the next one.
     if (faultOf(error) !== null) throw error;
+    return { rawKey, error: error as Error };
+  }
+}
+
+/** Joins the batch's transaction; a message's own failure undoes only its own changes. */
+function recordSafely(deps: InboxDependencies, prepared: Prepared): Handled | 'failed' {
+  try {
+    if ('error' in prepared) throw prepared.error;
+    return record(deps, prepared);
+  } catch (error) {
+    if (faultOf(error) !== null) throw error;
+    const { rawKey } = prepared;
     const attempts = deps.queue.recordFailedAttempt(rawKey, (error as Error).message);
     deps.log.error('message_failed', { messageKey: rawKey, attempts, error: (error as Error).message });
     if (attempts < deps.maxAttempts) return 'failed';
@@ -87,12 +124,12 @@ async function handleSafely(deps: InboxDependencies, raw: Buffer): Promise<Handl
   }
 }
 
-async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Promise<Handled> {
-  const earlier = deps.queue.handledOutcome(rawKey);
-  const analysis = earlier === null ? await analyseMessage(raw, deps.policy, calendarDay(deps.clock.now(), deps.timeZone)) : null;
-  const messageKey = analysis?.result.messageId ? `message-id:${analysis.result.messageId}` : rawKey;
-  const handledBefore = earlier ?? deps.queue.handledOutcome(messageKey);
-  if (handledBefore !== null || analysis === null) {
+function record(deps: InboxDependencies, prepared: Exclude<Prepared, { error: Error }>): Handled {
+  const analysis = 'analysis' in prepared ? prepared.analysis : null;
+  const messageKey = analysis?.result.messageId ? `message-id:${analysis.result.messageId}` : prepared.rawKey;
+  // Asked again here, inside the transaction: an earlier mail of the same batch may carry the same Message-ID.
+  const handledBefore = 'earlier' in prepared ? prepared.earlier : deps.queue.handledOutcome(messageKey);
+  if (handledBefore !== null || analysis === null || !('documents' in prepared)) {
     return { destination: destinationOf(handledBefore ?? 'ignored'), counter: 'alreadyHandled', logFields: { messageKey: loggedKey(messageKey), outcome: 'already_handled' } };
   }
   const { result } = analysis;
@@ -116,7 +153,7 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
         registrationDateAmbiguous: analysis.fields.registrationDateAmbiguous,
         standsAlone: analysis.standsAlone,
         answerable: analysis.answerable,
-        documents: await sealDocuments(deps.vault, analysis),
+        documents: prepared.documents,
       });
       if (recorded.senderLimited) deps.log.warn('acknowledgement_withheld', { messageKey, reason: 'sender_limit', to: maskAddress(result.from), reference: recorded.reference });
       return {
@@ -137,8 +174,8 @@ async function handle(deps: InboxDependencies, raw: Buffer, rawKey: string): Pro
  * Sealed before the transaction that names them and records their data keys; a crash in between
  * leaves only an orphan file, unreadable without its key, for housekeeping.
  */
-async function sealDocuments(vault: Vault, analysis: IntakeAnalysis) {
-  const sealed = [];
+async function sealDocuments(vault: Vault, analysis: IntakeAnalysis): Promise<SealedDocument[]> {
+  const sealed: SealedDocument[] = [];
   for (const { content, ...metadata } of analysis.documents) sealed.push({ ...metadata, ...(await vault.put(content)) });
   return sealed;
 }

@@ -21,16 +21,19 @@ export interface FlushSummary {
   sendFailed: number;
 }
 
+/** Mails composed ahead of the one being sent: enough to keep a receipt worker busy, few enough to stay small in memory. */
+const LOOKAHEAD = 4;
+
 /**
  * Sends every due mail. Marked sent only after the server accepted it: a crash in between sends it
  * again with the same Message-ID (at least once), never loses it.
  */
 export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => boolean = () => false): Promise<FlushSummary> {
-  const { done, failed } = await workThroughDue<OutboxMessage, OutgoingMail>(
+  const { done, failed } = await workThroughDue<OutboxMessage, OutgoingMail, OutgoingMail>(
     {
-      claim: () => deps.outbox.claimNext(),
-      async attempt(message) {
-        const mail = await deps.compose(message);
+      claim: (limit) => deps.outbox.claimDue(limit),
+      prepare: (message) => deps.compose(message),
+      async attempt(_message, mail) {
         await deps.transport.send(mail);
         return mail;
       },
@@ -44,9 +47,11 @@ export async function flushOutbox(deps: OutboxDependencies, shouldStop: () => bo
         if (message.purpose === 'acknowledgement') deps.metrics.acknowledgement('failed');
         deps.log.warn('mail_failed', { ...concerning(message), messageId: message.messageId, purpose: message.purpose, attempts: message.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
+      release: (messages) => deps.outbox.release(messages),
     },
     deps.clock,
     shouldStop,
+    LOOKAHEAD,
   );
   const paused = deps.outbox.sendingPaused();
   if (paused !== deps.breaker.paused) {

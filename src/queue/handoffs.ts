@@ -59,18 +59,23 @@ export class HandoffStore {
       .run(requestId, JSON.stringify(approved), this.now(), this.now());
   }
 
-  /** The oldest due hand-off nobody else is posting, leased to this process, or null. */
-  claimNext(): DueHandoff | null {
+  /** Up to `limit` of the oldest due hand-offs nobody else is posting, leased to this process. */
+  claimDue(limit: number): DueHandoff[] {
     return this.leases.claim(
       (now) =>
         this.db
           .prepare(
             `SELECT account_handoffs.id, requests.reference, account_handoffs.body, account_handoffs.attempts
              FROM account_handoffs JOIN requests ON requests.id = account_handoffs.request_id
-             WHERE delivered_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED} ORDER BY next_attempt_at, account_handoffs.id LIMIT 1`,
+             WHERE delivered_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED} ORDER BY next_attempt_at, account_handoffs.id LIMIT @limit`,
           )
-          .get({ now }) as DueHandoff | undefined,
+          .all({ now, limit }) as DueHandoff[],
     );
+  }
+
+  /** Gives back hand-offs claimed by `claimDue` and not attempted. */
+  release(handoffs: DueHandoff[]): void {
+    this.leases.release(handoffs.map((handoff) => handoff.id));
   }
 
   /** Recorded once, by the first to finish, should a lease have run out under a hung post. */

@@ -7,7 +7,7 @@ import type { Db } from './database';
  * Long enough for any one hand-over to end (SMTP and webhook time out within a minute or two), so a
  * lease never runs out under a process that is still sending; a process that dies leaves it behind.
  */
-const LEASE_MS = 10 * 60 * 1000;
+export const LEASE_MS = 10 * 60 * 1000;
 
 /** This host, this process, and this instance: two apps in one process are two holders. */
 export function newHolder(): string {
@@ -48,10 +48,13 @@ export class LeasedRows {
     private readonly doneColumn: 'sent_at' | 'delivered_at',
   ) {}
 
-  /** `pick` selects one due row that meets UNCLAIMED, or none; it is leased to this holder before anyone else can pick it. */
-  claim<T extends { id: number }>(pick: (now: string) => T | undefined): T | null {
+  /**
+   * `pick` selects due rows that meet UNCLAIMED (at most as many as the caller wants); they are leased
+   * to this holder, all in one transaction, before anyone else can pick them.
+   */
+  claim<T extends { id: number }>(pick: (now: string) => T[]): T[] {
     return this.db
-      .transaction((): T | null => {
+      .transaction((): T[] => {
         const now = this.clock.now();
         const held = this.db
           .prepare(`SELECT DISTINCT claimed_by FROM ${this.table} WHERE ${this.doneColumn} IS NULL AND claimed_until > ?`)
@@ -60,13 +63,21 @@ export class LeasedRows {
         for (const gone of held.filter(holderIsGone)) {
           this.db.prepare(`UPDATE ${this.table} SET claimed_until = NULL WHERE claimed_by = ? AND ${this.doneColumn} IS NULL`).run(gone);
         }
-        const row = pick(now.toISOString());
-        if (!row) return null;
+        const rows = pick(now.toISOString());
+        if (rows.length === 0) return rows;
         this.db
-          .prepare(`UPDATE ${this.table} SET claimed_by = ?, claimed_until = ? WHERE id = ?`)
-          .run(this.holder, new Date(now.getTime() + LEASE_MS).toISOString(), row.id);
-        return row;
+          .prepare(`UPDATE ${this.table} SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT value FROM json_each(?))`)
+          .run(this.holder, new Date(now.getTime() + LEASE_MS).toISOString(), JSON.stringify(rows.map((row) => row.id)));
+        return rows;
       })
       .immediate();
+  }
+
+  /** Rows leased to this holder and not attempted after all (the run stopped first): free for anyone at once. */
+  release(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.db
+      .prepare(`UPDATE ${this.table} SET claimed_until = NULL WHERE id IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND ${this.doneColumn} IS NULL`)
+      .run(JSON.stringify(ids), this.holder);
   }
 }

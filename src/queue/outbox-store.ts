@@ -130,26 +130,39 @@ export class OutboxStore {
   }
 
   /**
-   * The oldest due mail nobody else is sending, leased to this process, or null. Automatic mail
-   * waits while the hour's ACK_LIMIT_PER_HOUR is spent; staff-written mail goes out regardless.
+   * Up to `limit` of the oldest due mails nobody else is sending, leased to this process. Automatic
+   * mail waits while the hour's ACK_LIMIT_PER_HOUR is spent; staff-written mail goes out regardless.
+   * A batch takes no more automatic mail than the hour has room for.
    */
-  claimNext(): OutboxMessage | null {
-    const row = this.leases.claim((now) =>
-      this.db
-        .prepare(
-          `SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED}
-             AND (@automaticAllowed = 1 OR purpose NOT IN (${AUTOMATIC_SQL}))
-           ORDER BY next_attempt_at, id LIMIT 1`,
-        )
-        .get({ now, automaticAllowed: this.sendingPaused() ? 0 : 1 }) as OutboxRow | undefined,
-    );
-    return row ? toMessage(row) : null;
+  claimDue(limit: number): OutboxMessage[] {
+    const rows = this.leases.claim((now) => {
+      let room = Math.max(0, this.limits.perHour - this.automaticMailsThisHour());
+      return (
+        this.db
+          .prepare(
+            `SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= @now AND ${UNCLAIMED}
+               AND (@automaticAllowed = 1 OR purpose NOT IN (${AUTOMATIC_SQL}))
+             ORDER BY next_attempt_at, id LIMIT @limit`,
+          )
+          .all({ now, limit, automaticAllowed: room > 0 ? 1 : 0 }) as OutboxRow[]
+      ).filter((row) => !AUTOMATIC_PURPOSES.includes(row.purpose) || room-- > 0);
+    });
+    return rows.map(toMessage);
+  }
+
+  /** Gives back mails claimed by `claimDue` and not attempted. */
+  release(messages: OutboxMessage[]): void {
+    this.leases.release(messages.map((message) => message.id));
   }
 
   /** Whether automatic mail waits because ACK_LIMIT_PER_HOUR of it went out (or is going out) within the last hour. */
   sendingPaused(): boolean {
+    return this.automaticMailsThisHour() >= this.limits.perHour;
+  }
+
+  private automaticMailsThisHour(): number {
     const now = this.clock.now();
-    const count = this.db
+    return this.db
       .prepare(
         // Two counts rather than one OR, so that each is read from an index (outbox_by_sent, outbox_due).
         `SELECT (SELECT count(*) FROM outbox WHERE sent_at > @since AND purpose IN (${AUTOMATIC_SQL}))
@@ -157,7 +170,6 @@ export class OutboxStore {
       )
       .pluck()
       .get({ since: new Date(now.getTime() - HOUR_MS).toISOString(), now: now.toISOString() }) as number;
-    return count >= this.limits.perHour;
   }
 
   /**

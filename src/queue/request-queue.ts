@@ -185,6 +185,14 @@ export class RequestQueue {
     readonly dueDayFor: (receivedAt: Date) => string,
   ) {}
 
+  /**
+   * Runs `work` in one transaction, so that the outcomes of several mails reach the disk with one
+   * sync; a nested transaction inside it (recordIncoming's) fails alone, as a savepoint.
+   */
+  commitTogether<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   handledOutcome(messageKey: string): HandledOutcome | null {
     const row = this.db.prepare('SELECT outcome FROM handled_messages WHERE message_key = ?').get(messageKey) as { outcome: HandledOutcome } | undefined;
     return row?.outcome ?? null;

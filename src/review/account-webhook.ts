@@ -30,10 +30,11 @@ export function deliverHandoffs(
   shouldStop: () => boolean = () => false,
 ): Promise<HandoffSummary> {
   const { handoffs, webhook, log, metrics } = deps;
-  return workThroughDue<DueHandoff>(
+  return workThroughDue<DueHandoff, string>(
     {
-      claim: () => handoffs.claimNext(),
-      attempt: (handoff) => post(webhook, handoff.body),
+      claim: (limit) => handoffs.claimDue(limit),
+      prepare: async (handoff) => handoff.body,
+      attempt: (_handoff, body) => post(webhook, body),
       succeeded(handoff) {
         handoffs.markDelivered(handoff);
         metrics.webhookDelivery('delivered');
@@ -44,6 +45,7 @@ export function deliverHandoffs(
         metrics.webhookDelivery('failed');
         log.warn('account_handoff_failed', { reference: handoff.reference, attempts: handoff.attempts + 1, retryAt: retryAt.toISOString(), error: error.message });
       },
+      release: (unattempted) => handoffs.release(unattempted),
     },
     deps.clock,
     shouldStop,

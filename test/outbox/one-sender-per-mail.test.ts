@@ -52,12 +52,22 @@ it('leaves a mail another sender has leased alone until the lease runs out, then
   const [first, second] = await twoAppsOnOneDataDir();
   await requestsFromDifferentSenders(first, 1);
   // The first app takes the mail and, as far as anyone can tell, is still sending it.
-  expect(first.app.outbox.claimNext()).not.toBeNull();
+  expect(first.app.outbox.claimDue(1)).toHaveLength(1);
 
   expect(await second.app.flushOutbox()).toEqual({ sent: 0, sendFailed: 0 });
   second.clock.advance(10 * 60_000);
   expect(await second.app.flushOutbox()).toEqual({ sent: 1, sendFailed: 0 });
   expect(smtp.received).toHaveLength(1);
+});
+
+it('gives back the mails it claimed ahead when it stops, so that another sender takes them at once', async () => {
+  const [first, second] = await twoAppsOnOneDataDir();
+  await requestsFromDifferentSenders(first, 5);
+
+  expect(await first.app.flushOutbox(() => smtp.received.length >= 1)).toEqual({ sent: 1, sendFailed: 0 });
+
+  expect(await second.app.flushOutbox()).toEqual({ sent: 4, sendFailed: 0 });
+  expect(new Set(messageIds()).size).toBe(5);
 });
 
 it('posts every approval to the account system once when two apps on one DATA_DIR deliver hand-offs at the same moment', async () => {

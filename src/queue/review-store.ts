@@ -215,11 +215,14 @@ export class ReviewStore {
   otherRequestsOf(requestId: number): (OtherRequest & { receivedAt: string })[] {
     return this.db
       .prepare(
-        `SELECT other.reference, other.status, other.email, other.username, other.received_at AS receivedAt FROM requests mine
-         JOIN requests other ON other.id <> mine.id AND (other.email = mine.email OR other.username = mine.username COLLATE NOCASE)
-         WHERE mine.id = ? ORDER BY other.received_at`,
+        // Two lookups joined, not one OR: SQLite would answer the OR by reading the whole queue.
+        `SELECT other.reference, other.status, other.email, other.username, other.received_at AS receivedAt FROM requests other
+         WHERE other.id <> @id AND other.id IN (
+           SELECT id FROM requests WHERE email = (SELECT email FROM requests WHERE id = @id)
+           UNION SELECT id FROM requests WHERE username = (SELECT username FROM requests WHERE id = @id) COLLATE NOCASE)
+         ORDER BY other.received_at`,
       )
-      .all(requestId) as (OtherRequest & { receivedAt: string })[];
+      .all({ id: requestId }) as (OtherRequest & { receivedAt: string })[];
   }
 
   idOf(reference: string): number | null {

@@ -119,6 +119,9 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
       failed('heartbeat', error as Error);
     }
   }, HEARTBEAT_MS);
+  // Before saying it started: a supervisor may stop it the moment it reads that line.
+  process.once('SIGTERM', (signal) => stop({ signal }));
+  process.once('SIGINT', (signal) => stop({ signal }));
   log.info('daemon_started', { schedules, pid: process.pid });
   if (app.config.intake.trustedAuthservId === '') {
     log.warn('sender_check_disabled', {
@@ -131,7 +134,5 @@ export async function runDaemon(app: App, log: Logger): Promise<number> {
   // A stop that came while the watch was starting has already passed it by.
   if (stopping) await watch?.stop();
 
-  process.once('SIGTERM', (signal) => stop({ signal }));
-  process.once('SIGINT', (signal) => stop({ signal }));
   return stopped;
 }

@@ -71,10 +71,16 @@ export interface ListingFilter {
 }
 
 /** Three characters make a trigram: from there on a search is looked up in the indexes of migration 016. */
-const INDEXED_SEARCH = `requests.id IN (
-    SELECT rowid FROM request_search WHERE request_search MATCH @phrase
+const SEARCH_MATCH_IDS = `SELECT rowid FROM request_search WHERE request_search MATCH @phrase
     UNION SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
-      WHERE message_search MATCH @phrase)`;
+      WHERE message_search MATCH @phrase`;
+const INDEXED_SEARCH = `requests.id IN (${SEARCH_MATCH_IDS})`;
+/**
+ * Few matches are best sorted into queue order; many (注销 is in most Chinese mails) are best paged by
+ * walking the queue-order index and keeping the matches, which stops after a page instead of
+ * sorting thousands. SQLite cannot know which before it runs: the count, cheap from the indexes alone, tells.
+ */
+const MANY_MATCHES = 1000;
 /**
  * A trigram index finds nothing shorter than three characters, so one or two (a Chinese given name
  * such as 李娜, an initial) are matched against the short fields only, by reading the narrow index
@@ -132,11 +138,17 @@ export class ReviewStore {
     };
     // A listing by status alone (or none) is as long as the counts kept for the header say.
     const byStatusAlone = where === '' || (where === 'WHERE requests.status = @status');
-    const total = byStatusAlone ? this.countOf(filter.status) : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
+    const matches = kind === 'indexed' ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get({ phrase: ftsPhrase(search) }) as number) : null;
+    const total = byStatusAlone
+      ? this.countOf(filter.status)
+      : where === `WHERE ${INDEXED_SEARCH}`
+        ? matches!
+        : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
+    const inOrder = matches !== null && matches > MANY_MATCHES && filter.assignedTo === undefined ? `INDEXED BY ${filter.status === undefined ? 'requests_in_order' : 'requests_in_queue_order'}` : '';
     const rows = this.db
       .prepare(
         `SELECT reference, status, email, username, received_at, unread_since, due_at, assigned_to, check_state, check_counts
-         FROM requests ${where}
+         FROM requests ${inOrder} ${where}
          ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id
          LIMIT @limit OFFSET @offset`,
       )

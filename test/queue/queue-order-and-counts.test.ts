@@ -100,3 +100,28 @@ it.each([
     db.close();
   }
 });
+
+it('pages a search that matches many requests in the same queue order as one that matches few', async () => {
+  await pendingRequests();
+  harness.app.close();
+  // Copies of these four, 6,000 in all, seeded straight into SQLite as the bench seeds its queues.
+  const { seedRequests } = require('../../bench/seed-requests') as { seedRequests: (file: string, size: number) => { db: Database.Database } };
+  seedRequests(join(harness.dataDir, 'cancel-desk.db'), 6000).db.close();
+  harness = await startApp({}, {}, harness.dataDir);
+  const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
+  const sorted = db
+    .prepare(
+      `SELECT reference FROM requests WHERE id IN (SELECT request_id FROM request_messages WHERE direction = 'in' AND instr(lower(text), 'close')
+         UNION SELECT id FROM requests WHERE instr(lower(username), 'close') OR instr(lower(email), 'close') OR instr(lower(sender_name), 'close'))
+       ORDER BY coalesce(due_at, substr(received_at, 1, 10)), received_at, id`,
+    )
+    .pluck()
+    .all() as string[];
+  db.close();
+  expect(sorted.length).toBeGreaterThan(1000);
+
+  const second = harness.app.review.list({ search: 'close', page: 2, pageSize: 50 });
+
+  expect(second.total).toBe(sorted.length);
+  expect(second.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
+});

@@ -6,7 +6,8 @@
 const ACCOUNT_EN = '(?:account|acount|accout|acct|membership|e-?sim account|mobile account|user account)';
 
 const ASKS_EN = [
-  new RegExp(`\\b(?:cancel|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b(?!['’]s)`, 'i'),
+  // "cancle", "cansel", "cancell": the way non-native writers spell it.
+  new RegExp(`\\b(?:cancel|cancle|cansel|cancell|close|delete|deactivate|terminate|shut down|remove|erase)\\s+(?:(?:my|our|this|the)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b(?!['’]s)`, 'i'),
   new RegExp(`\\b${ACCOUNT_EN}\\s+(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation|removal)\\b`, 'i'),
   new RegExp(`\\b(?:cancellation|cancelation|closure|closing|deletion|termination|deactivation) of (?:(?:my|our|the|this)\\s+)?(?:[\\w-]+\\s+){0,2}${ACCOUNT_EN}\\b`, 'i'),
 ];
@@ -102,7 +103,7 @@ export function cancellationIntent(text: string): CancellationIntent {
  * something else, and "How do I cancel?" is a question.
  */
 const SUBJECT_CANCEL_WORD =
-  /\b(?:cancel(?:l?ation|l?ing|led)?|clos(?:e|ing|ure)|delet(?:e|ion)|terminat(?:e|ion)|deactivat(?:e|ion)|unsubscribe me|k[üu]ndig(?:ung|en)|r[ée]siliation|r[ée]silier|dar de baja|cancelar)\b|注销|註銷|销户|銷戶|销号|銷號|注消|(?:关闭|關閉|删除|刪除|停用|取消)(?:我的)?(?:账号|帐号|账户|帐户|帳號|帳戶)|解约|解約|退网|退網/i;
+  /\b(?:cancel(?:l?ation|l?ing|led)?|cancle|cansel|clos(?:e|ing|ure)|delet(?:e|ion)|terminat(?:e|ion)|deactivat(?:e|ion)|unsubscribe me|k[üu]ndig(?:ung|en)|r[ée]siliation|r[ée]silier|dar de baja|cancelar)\b|注销|註銷|销户|銷戶|销号|銷號|注消|(?:关闭|關閉|删除|刪除|停用|取消)(?:我的)?(?:账号|帐号|账户|帐户|帳號|帳戶)|解约|解約|退网|退網/i;
 const SUBJECT_OTHER_OBJECT =
   /\b(?:orders?|purchase|booking|reservation|payment|add-?ons?|data ?packs?|roaming|bundles?|auto-?renew\w*|newsletters?|appointment|meeting|transaction|invoice)\b|订单|訂單|套餐|流量包|漫游|漫遊|自动续费|自動續費|预约|預約|会议|會議|发票|發票/i;
 const SUBJECT_QUESTION = /[?？]\s*$|咨询|諮詢|\b(?:question|enquiry|inquiry)\b|^\s*(?:(?:re|fw|fwd|aw)\s*:\s*)*(?:(?:how|what|when|can|could|is it|do i|should i)\b|如何|怎么|怎樣|怎样|能否|可以|请问|請問)/i;

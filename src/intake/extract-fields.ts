@@ -109,6 +109,9 @@ function normalise(text: string): string {
       .replace(/<(?![^<>\n]*@)[a-z/!?][^<>\n]*(?:>|$)/gim, ' ')
       // Letter-style forms space Chinese labels out ("用 户 名：", "理    由："); Chinese needs no spaces.
       .replace(/(\p{Script=Han})[ \u3000]+(?=\p{Script=Han})/gu, '$1')
+      // A plain-text (markdown) table: "| Username | tkowalski_21 |" is a label and its value; "|---|---|" is no text.
+      .replace(/^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$/gm, '')
+      .replace(/^[ \t]*\|[ \t]*([^|\n]*?)[ \t]*\|[ \t]*([^|\n]*?)[ \t]*\|[ \t]*$/gm, '$1: $2')
   );
 }
 
@@ -311,7 +314,7 @@ function reasonInProse(text: string): string | null {
 }
 
 const REGISTRATION_WORDS =
-  /regist|sign(?:ed)?[\s-]?up|joined|member since|customer since|had (?:it|this|the account|the number) since|since\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|開通|入网|办理|办的|辦的|申辦|申办/i;
+  /regist|\b(?:made|make|opened|open|created|create)\s+(?:this|my|the)\s+acc?ount\b|sign(?:ed)?[\s-]?up|joined|member since|customer since|had (?:it|this|the account|the number) since|since\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|opened|created|set up|activated|注册|註冊|開戶|开户|开的户|開的戶|开通|開通|入网|办理|办的|辦的|申辦|申办/i;
 
 /** Not after "Jan." or "No." before a number: "Jan. 5, 2020" is one sentence. */
 const SENTENCE_END = /[.!?](?=\s*$|\s+(?!\d))|[。！？;；\n]+/;
@@ -495,7 +498,8 @@ function reasonInSubject(subject: string): string | null {
     .replace(/^(?:\s*(?:re|fw|fwd|aw|回复|答复|转发)\s*[:：])+/i, '')
     .replace(/\[?CR-[A-Z0-9]{8,}\]?/g, ' ')
     .split(/\s[-–—|]\s|[:：|]|\s[–—]|[–—]\s/);
-  const asking = parts.findIndex((part) => ASKS_TO_CLOSE.test(part) || /\b(?:cancel\w*|clos\w+|delet\w+|terminat\w+)\b|注销|销户|註銷|銷戶/i.test(part));
+  // "Canceled: Call about my account" is a calendar's notice that a meeting is off, not a customer asking.
+  const asking = parts.findIndex((part) => ASKS_TO_CLOSE.test(part) || /\b(?:cancel(?!l?ed\b)\w*|clos\w+|delet\w+|terminat\w+)\b|注销|销户|註銷|銷戶/i.test(part));
   if (asking === -1) return null;
   for (const part of parts.slice(asking + 1)) {
     const text = part.trim();

@@ -19,7 +19,7 @@ export const FIELD_LABELS: Record<FieldName, string[]> = {
     'registration date', 'registeration date', 'registraion date', 'date of registration', 'date registered', 'registered on', 'registered in',
     'registered', 'sign-up date', 'signup date', 'signed up on', 'signed up in', 'signed up',
     'when did you register', 'when did you sign up', 'register time', 'register date', 'member since', 'customer since', 'account created on', 'account created', 'created on', 'joined on', 'joined',
-    'opened on', 'account opened', 'set up on',
+    'opened on', 'account opened', 'set up on', 'date of inscription', 'inscription date',
   ],
   reason: [
     '注销原因', '註銷原因', '销户原因', '銷戶原因', '注销理由', '申请原因', '申請原因', '原因', '理由',

@@ -22,7 +22,9 @@ export function readRegistrationDate(text: string, today: string): RegistrationD
     .replace(/年的\s*(?=\d|[一二三四五六七八九十])/g, '年')
     // "Mar/2020" and "2019 March" say the same as "March 2019".
     .replace(new RegExp(`${MONTH_NAME}\\s*/\\s*(?=\\d{4})`, 'gi'), '$1 ')
-    .replace(new RegExp(`\\b((?:19|20)\\d{2})\\s+${MONTH_NAME}(?!\\s*\\d)`, 'gi'), '$2 $1');
+    .replace(new RegExp(`\\b((?:19|20)\\d{2})\\s+${MONTH_NAME}(?!\\s*\\d)`, 'gi'), '$2 $1')
+    // "the fifth of March 2019", "twenty-first March": the day in words is the day in digits.
+    .replace(SPELLED_DAY, (_, tens: string | undefined, unit: string | undefined, whole: string | undefined) => `${dayInWords(tens, unit, whole)} `);
   let first: Found | undefined;
   for (const pattern of PATTERNS) {
     const found = findFirst(pattern, normalized, today);
@@ -83,6 +85,21 @@ function toHalfWidth(text: string): string {
 
 const MONTH_NAME =
   String.raw`\b(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?(?![a-z])`;
+
+const UNITS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+const TEENS = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'thirtieth'];
+/** A day of the month in words, only where a month name follows (alone, "second" is no date). */
+const SPELLED_DAY = new RegExp(
+  `\\b(?:(twenty|thirty)[\\s-]?(${UNITS.join('|')})|(${[...UNITS, ...TEENS].join('|')}))\\s+(?=(?:of\\s+)?${MONTH_NAME})`,
+  'gi',
+);
+
+function dayInWords(tens: string | undefined, unit: string | undefined, whole: string | undefined): number {
+  if (tens !== undefined) return (tens.toLowerCase() === 'twenty' ? 20 : 30) + UNITS.indexOf(unit!.toLowerCase()) + 1;
+  const word = whole!.toLowerCase();
+  const index = UNITS.indexOf(word);
+  return index !== -1 ? index + 1 : [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30][TEENS.indexOf(word)];
+}
 const ORDINAL = String.raw`(?:st|nd|rd|th)?`;
 /** A lone numeric part: not glued to other digits, decimals or another separator-and-digits. */
 const NUMERIC_START = String.raw`(?<![\w.\-/+#$¥￥€£])`;

@@ -15,6 +15,8 @@ describe('cancellationIntent', () => {
       ['I want to terminate my membership effective today.'],
       ['Please close my Example Mobile account, thanks'],
       ['I am writing to request the closure of my account.'],
+      ['I want to cancle my acount kindly do it fast.'],
+      ['Please cansel my account.'],
     ])('recognises "%s"', (text) => {
       expect(asksToClose(text)).toBe(true);
     });

@@ -133,6 +133,7 @@ describe('extractFields', () => {
       ['注册时间：2020年6月', '2020-06'],
       ['Registration date: 5 March 2021', '2021-03-05'],
       ['Registered on: March 5th, 2021', '2021-03-05'],
+      ['Date of inscription: 17.03.2019', '2019-03-17'],
       ['Registered on: Friday, 5 March 2021', '2021-03-05'],
       ['Signed up: Mar 2021', '2021-03'],
       ['Member since 2020-06-01', '2020-06-01'],
@@ -257,6 +258,19 @@ describe('extractFields', () => {
   });
 
   describe('a whole request', () => {
+    it('reads a plain-text table of labels and values, as a markdown-minded writer lays it out', () => {
+      const table = ['| Field             | Value                         |', '|-------------------|-------------------------------|', '| Username          | tkowalski_21                  |', '| Registration date | 2021-06-14                    |', '| Reason            | switching to another provider |'];
+      expect(extract(table.join('\n'))).toMatchObject({ username: 'tkowalski_21', registrationDate: '2021-06-14', reason: 'switching to another provider' });
+    });
+
+    it('reads the month a customer says they made the account in', () => {
+      expect(extract('I make this acount in 12/2019 when i come for study.').registrationDate).toBe('2019-12');
+    });
+
+    it('takes no reason from a calendar notice that a meeting was canceled', () => {
+      expect(extract('Something has come up on my side.', 'Canceled: Call to discuss my account').reason).toBeNull();
+    });
+
     it('reads all three fields from one line', () => {
       expect(extract('用户名：zhangwei88 注册时间：2020-06-01 原因：不再使用')).toMatchObject({
         username: 'zhangwei88',

@@ -84,6 +84,9 @@ describe('readRegistrationDate', () => {
       ['Mar. 5, 2021', '2021-03-05'],
       ['Mar-05-2021', '2021-03-05'],
       ['22nd December 2020', '2020-12-22'],
+      ['the fifth of March 2019', '2019-03-05'],
+      ['the Twenty-first of May 2020', '2020-05-21'],
+      ['thirtieth November 2018', '2018-11-30'],
     ])('reads %s as a day', (text, expected) => {
       expect(read(text)).toEqual(date(expected));
     });

@@ -130,20 +130,22 @@ export class ReviewStore {
     // Three characters counted in code points, as the trigram tokenizer counts them.
     const kind: SearchKind = search === '' ? 'none' : search.includes('\u0000') ? 'unmatchable' : [...search].length < 3 ? 'short' : 'indexed';
     const where = listingWhere(filter, kind);
+    const phrase = ftsPhrase(search);
     const parameters = {
       ...(filter.status !== undefined && { status: filter.status }),
-      ...{ none: {}, unmatchable: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase: ftsPhrase(search) } }[kind],
+      ...{ none: {}, unmatchable: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase } }[kind],
       ...(filter.check !== undefined && { check: filter.check }),
       ...(filter.assignedTo !== undefined && { assignedTo: filter.assignedTo.normalize('NFC') }),
     };
-    // A listing by status alone (or none) is as long as the counts kept for the header say.
-    const byStatusAlone = where === '' || (where === 'WHERE requests.status = @status');
-    const matches = kind === 'indexed' ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get({ phrase: ftsPhrase(search) }) as number) : null;
-    const total = byStatusAlone
-      ? this.countOf(filter.status)
-      : where === `WHERE ${INDEXED_SEARCH}`
-        ? matches!
-        : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
+    const narrowed = filter.unread || filter.assignedTo !== undefined || filter.check !== undefined;
+    const matches = kind === 'indexed' ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get({ phrase }) as number) : null;
+    // A listing by status alone (or none) is as long as the counts kept for the header say; a search alone, as its matches.
+    const total =
+      !narrowed && kind === 'none'
+        ? this.countOf(filter.status)
+        : !narrowed && filter.status === undefined && matches !== null
+          ? matches
+          : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
     const inOrder = matches !== null && matches > MANY_MATCHES && filter.assignedTo === undefined ? `INDEXED BY ${filter.status === undefined ? 'requests_in_order' : 'requests_in_queue_order'}` : '';
     const rows = this.db
       .prepare(

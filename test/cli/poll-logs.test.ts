@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliRun } from '../support/cli';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { type DovecotServer, imapEnvFor, startDovecot } from '../support/dovecot';
 import { FIXTURES, fixtureNames, loadFixture } from '../support/fixtures';
 
 jest.setTimeout(180_000);
@@ -75,11 +75,7 @@ describe('over IMAP', () => {
       LOG_LEVEL: 'debug',
       MAIL_FROM,
       TRUSTED_AUTHSERV_ID: 'mx.example.test',
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
+      ...imapEnvFor(dovecot),
       VAULT_KEY: randomBytes(32).toString('base64'),
     };
 
@@ -97,11 +93,7 @@ describe('over IMAP', () => {
     const env = {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'cancel-desk-poll-imap-info-')),
       MAIL_FROM,
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
+      ...imapEnvFor(dovecot),
       VAULT_KEY: randomBytes(32).toString('base64'),
     };
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { systemClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { startApp, type Harness } from '../support/app-harness';
-import { startDovecot, type DovecotServer } from '../support/dovecot';
+import { type DovecotServer, imapEnvFor, startDovecot } from '../support/dovecot';
 import { analyseMessage } from '../../src/intake/analyse-message';
 import { fixtureNames, fixturePolicy, fixtureToday, loadFixture } from '../support/fixtures';
 import { pdfText } from '../support/pdf-text';
@@ -27,11 +27,7 @@ afterAll(async () => {
 
 function env(): Record<string, string> {
   return {
-    IMAP_HOST: dovecot.host,
-    IMAP_PORT: String(dovecot.port),
-    IMAP_SECURE: 'false',
-    IMAP_USER: dovecot.user,
-    IMAP_PASSWORD: dovecot.password,
+    ...imapEnvFor(dovecot),
     VAULT_KEY: vaultKey,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log';
 import type { ImapSettings } from '../../src/mailbox/imap-mailbox';
 import { watchImapInbox, type InboxWatch } from '../../src/mailbox/imap-watch';
 import { startDaemon, until } from '../support/daemon';
-import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, imapSettingsFor, startDovecot, type DovecotServer } from '../support/dovecot';
+import { CAPABILITIES_WITHOUT_MOVE_AND_UIDPLUS, type DovecotServer, imapEnvFor, imapSettingsFor, startDovecot } from '../support/dovecot';
 import { loadFixture } from '../support/fixtures';
 
 jest.setTimeout(90_000);
@@ -121,11 +121,7 @@ describe('cancel-desk run on an IMAP inbox with IDLE', () => {
     const daemon = startDaemon(dataDir, {
       // Once a year: any mail handled during the test came through IDLE, not the schedule.
       POLL_SCHEDULE: '0 0 1 1 *',
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
+      ...imapEnvFor(dovecot),
       VAULT_KEY: randomBytes(32).toString('base64'),
     });
     const { lines, exited } = daemon;

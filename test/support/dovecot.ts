@@ -38,6 +38,11 @@ export function imapSettingsFor(dovecot: DovecotServer, prefix?: string): ImapSe
   };
 }
 
+/** The same, as the settings a cancel-desk process reads (IMAP_* with a password). */
+export function imapEnvFor(dovecot: DovecotServer): Record<string, string> {
+  return { IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password };
+}
+
 export interface DovecotServer {
   host: string;
   port: number;

@@ -109,7 +109,10 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
       heading,
       search,
       mine,
-      totalText: t(search ? (listing.total === 1 ? 'queue.totalOneMatching' : 'queue.totalMatching') : listing.total === 1 ? 'queue.totalOne' : 'queue.total', { count: listing.total, search }),
+      totalText: t(
+        listing.totalCapped ? 'queue.totalMatchingMore' : search ? (listing.total === 1 ? 'queue.totalOneMatching' : 'queue.totalMatching') : listing.total === 1 ? 'queue.totalOne' : 'queue.total',
+        { count: listing.total, search },
+      ),
       filtered: Boolean(search || check || unread || statusParam || mine),
       unread,
       statusOptions: [
@@ -149,9 +152,10 @@ export function requestRoutes(app: FastifyInstance, context: ConsoleContext): vo
           longWait: open && now.getTime() - new Date(item.receivedAt).getTime() > LONG_WAIT_MS,
         };
       }),
-      pageText: t('queue.pageOf', { page: requestedPage, pages }),
-      previous: requestedPage > 1 ? link(Math.min(requestedPage - 1, pages)) : null,
-      following: requestedPage < pages ? link(requestedPage + 1) : null,
+      // A count that stopped early knows no last page: a full page has a next one.
+      pageText: listing.totalCapped ? t('queue.page', { page: requestedPage }) : t('queue.pageOf', { page: requestedPage, pages }),
+      previous: requestedPage > 1 ? link(listing.totalCapped ? requestedPage - 1 : Math.min(requestedPage - 1, pages)) : null,
+      following: requestedPage < pages || (listing.totalCapped && listing.items.length === pageSize) ? link(requestedPage + 1) : null,
     });
   });
 

@@ -71,49 +71,59 @@ export interface ListingFilter {
 }
 
 /** Three characters make a trigram: from there on a search is looked up in the indexes of migration 016. */
-const SEARCH_MATCH_IDS = `SELECT rowid FROM request_search WHERE request_search MATCH @phrase
+const SEARCH_MATCH_IDS = `SELECT rowid AS id FROM request_search WHERE request_search MATCH @phrase
     UNION SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
       WHERE message_search MATCH @phrase`;
-const INDEXED_SEARCH = `requests.id IN (${SEARCH_MATCH_IDS})`;
 /**
- * Few matches are best sorted into queue order; many (注销 is in most Chinese mails) are best paged by
- * walking the queue-order index and keeping the matches, which stops after a page instead of
- * sorting thousands. SQLite cannot know which before it runs: the count, cheap from the indexes alone, tells.
+ * Up to this many matches a page starts from them: each found by its id, the lot sorted into queue
+ * order. Beyond it a page walks the queue-order index and keeps the matches (注销 is in most Chinese
+ * mails), which stops after a page instead of sorting thousands. Left to itself SQLite starts from
+ * the status index and tests every request of that status against the matches, a pass over most of
+ * the queue however few match: which of the two is asked for, not guessed.
  */
 const MANY_MATCHES = 1000;
+/** Each index's matches counted only up to the limit: the FTS cursor stops there, so telling few from many costs as little for a common word as for a rare one. */
+const FEW_IN_INDEX = (table: 'request_search' | 'message_search') => `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH @phrase LIMIT ${MANY_MATCHES + 1})`;
 /**
  * A trigram index finds nothing shorter than three characters, so one or two (a Chinese given name
- * such as 李娜, an initial) are matched against the short fields only, by reading the narrow index
- * that holds them rather than every request's row: still a pass over the whole queue, but a small
- * one. The mail texts are left out for them: reading every one is the cost the indexes exist to
- * avoid. LIKE, not instr(lower(…)): the same ASCII-only case folding without building lowered
- * copies, about twice as fast; its wildcards in the search are escaped.
+ * such as 李娜, an initial) are matched against the short fields only. The mail texts are left out
+ * for them: reading every one is the cost the indexes exist to avoid. LIKE, not instr(lower(…)): the
+ * same ASCII-only case folding without building lowered copies, about twice as fast; its wildcards in
+ * the search are escaped.
  */
-const SHORT_SEARCH = `requests.id IN (
-    SELECT id FROM requests INDEXED BY requests_short_fields
-    WHERE reference LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR sender_name LIKE @pattern ESCAPE '\\' OR username LIKE @pattern ESCAPE '\\')`;
-
-type SearchKind = 'none' | 'indexed' | 'short' | 'unmatchable';
+const SHORT_MATCH = `(requests.reference LIKE @pattern ESCAPE '\\' OR requests.email LIKE @pattern ESCAPE '\\'
+    OR requests.sender_name LIKE @pattern ESCAPE '\\' OR requests.username LIKE @pattern ESCAPE '\\')`;
+const QUEUE_ORDER = 'ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id';
+const LISTED_COLUMNS = 'requests.reference, requests.status, requests.email, requests.username, requests.received_at, requests.unread_since, requests.due_at, requests.assigned_to, requests.check_state, requests.check_counts';
 
 /**
  * Only the conditions a filter sets: SQLite plans `@x IS NULL OR column = @x` as a scan, so a
  * condition that is always true would keep it from the index that answers the one that is not
  * ("Mine" by the assignee index, a status by the queue-order index).
  */
-function listingWhere(filter: ListingFilter, search: SearchKind): string {
-  const conditions = [
+function filterConditions(filter: ListingFilter): string[] {
+  return [
     filter.status !== undefined && 'requests.status = @status',
     filter.unread && 'requests.unread_since IS NOT NULL',
     filter.assignedTo !== undefined && 'requests.assigned_to = @assignedTo',
     filter.check !== undefined && 'requests.check_state = @check',
-    { none: false, indexed: INDEXED_SEARCH, short: SHORT_SEARCH, unmatchable: '0' }[search],
   ].filter((condition): condition is string => typeof condition === 'string');
+}
+
+function whereClause(conditions: string[]): string {
   return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
 }
 
 /** The search as one FTS5 phrase: inside double quotes every character is literal but the quote, which is doubled, so no query syntax gets through. */
 function ftsPhrase(search: string): string {
   return `"${search.replaceAll('"', '""')}"`;
+}
+
+/** One page of a listing and how many match in all; `totalCapped`: counting stopped at `total`, and more match. */
+export interface ListingPage {
+  items: ListedRequest[];
+  total: number;
+  totalCapped: boolean;
 }
 
 /** All SQL staff faces read beyond single requests: the listing, counts, mail text, document views. */
@@ -123,53 +133,89 @@ export class ReviewStore {
     private readonly events: EventLog,
   ) {}
 
-  /** One page of the queue, soonest due first (then oldest), and how many match in all: paged in SQL, whatever the queue's size. */
-  page(filter: ListingFilter, offset: number, limit: number): { items: ListedRequest[]; total: number } {
+  /**
+   * One page of the queue, soonest due first (then oldest), and how many match in all: paged in SQL,
+   * whatever the queue's size. A search of one or two characters that matches more than 1,000
+   * requests is counted only that far (`totalCapped`): counting further would read the whole queue.
+   */
+  page(filter: ListingFilter, offset: number, limit: number): ListingPage {
     const search = filter.search ?? '';
     // SQLite reads an FTS5 query and a LIKE pattern only up to a NUL (the query then fails, the pattern matches anything): a search with one finds nothing.
-    // Three characters counted in code points, as the trigram tokenizer counts them.
-    const kind: SearchKind = search === '' ? 'none' : search.includes('\u0000') ? 'unmatchable' : [...search].length < 3 ? 'short' : 'indexed';
-    const where = listingWhere(filter, kind);
-    const phrase = ftsPhrase(search);
+    if (search.includes('\u0000')) return { items: [], total: 0, totalCapped: false };
     const parameters = {
       ...(filter.status !== undefined && { status: filter.status }),
-      ...{ none: {}, unmatchable: {}, short: { pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, indexed: { phrase } }[kind],
       ...(filter.check !== undefined && { check: filter.check }),
       ...(filter.assignedTo !== undefined && { assignedTo: filter.assignedTo.normalize('NFC') }),
     };
+    const conditions = filterConditions(filter);
+    // Three characters counted in code points, as the trigram tokenizer counts them.
+    if (search === '') return this.unsearchedPage(filter, conditions, parameters, offset, limit);
+    if ([...search].length < 3) return this.shortSearchPage(filter, conditions, { ...parameters, pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, offset, limit);
+    return this.indexedSearchPage(filter, conditions, { ...parameters, phrase: ftsPhrase(search) }, offset, limit);
+  }
+
+  private unsearchedPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
+    const where = whereClause(conditions);
+    // A listing by status alone (or none) is as long as the counts kept for the header say.
     const narrowed = filter.unread || filter.assignedTo !== undefined || filter.check !== undefined;
-    const matches = kind === 'indexed' ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get({ phrase }) as number) : null;
-    // A listing by status alone (or none) is as long as the counts kept for the header say; a search alone, as its matches.
-    const total =
-      !narrowed && kind === 'none'
-        ? this.countOf(filter.status)
-        : !narrowed && filter.status === undefined && matches !== null
-          ? matches
-          : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
-    const inOrder = matches !== null && matches > MANY_MATCHES && filter.assignedTo === undefined ? `INDEXED BY ${filter.status === undefined ? 'requests_in_order' : 'requests_in_queue_order'}` : '';
-    const rows = this.db
-      .prepare(
-        `SELECT reference, status, email, username, received_at, unread_since, due_at, assigned_to, check_state, check_counts
-         FROM requests ${inOrder} ${where}
-         ORDER BY coalesce(requests.due_at, substr(requests.received_at, 1, 10)), requests.received_at, requests.id
-         LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...parameters, limit, offset }) as ListedRow[];
-    return {
-      total,
-      items: rows.map((row) => ({
-        reference: row.reference,
-        status: row.status,
-        email: row.email,
-        username: row.username,
-        receivedAt: row.received_at,
-        unreadSince: row.unread_since,
-        dueDate: row.due_at,
-        assignedTo: row.assigned_to,
-        checkState: row.check_state,
-        checkCounts: JSON.parse(row.check_counts) as CheckCounts,
-      })),
-    };
+    const total = narrowed ? (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number) : this.countOf(filter.status);
+    return { items: this.listed(`requests ${where}`, parameters, offset, limit), total, totalCapped: false };
+  }
+
+  private indexedSearchPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
+    const phrase = { phrase: parameters.phrase };
+    const few = (this.db.prepare(FEW_IN_INDEX('request_search')).pluck().get(phrase) as number) <= MANY_MATCHES
+      && (this.db.prepare(FEW_IN_INDEX('message_search')).pluck().get(phrase) as number) <= MANY_MATCHES;
+    if (few) {
+      const from = `(${SEARCH_MATCH_IDS}) AS matched CROSS JOIN requests ON requests.id = matched.id ${whereClause(conditions)}`;
+      const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(parameters) as number;
+      return { items: this.listed(from, parameters, offset, limit), total, totalCapped: false };
+    }
+    const where = whereClause([...conditions, `requests.id IN (${SEARCH_MATCH_IDS})`]);
+    const total = conditions.length === 0
+      ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get(phrase) as number)
+      : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
+    return { items: this.listed(`requests ${this.inQueueOrder(filter)} ${where}`, parameters, offset, limit), total, totalCapped: false };
+  }
+
+  /**
+   * The matches are gathered from the narrow index of the short fields, not the wide rows, and only
+   * up to 1,000 of them: a common pair of letters stops early, a rare one reads that small index
+   * through. Beyond 1,000 the page walks the queue in order and keeps the matches, as many as it needs.
+   */
+  private shortSearchPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
+    const matches = this.db
+      .prepare(`SELECT requests.id FROM requests INDEXED BY requests_short_fields ${whereClause([SHORT_MATCH, ...conditions])} LIMIT ${MANY_MATCHES + 1}`)
+      .pluck()
+      .all(parameters) as number[];
+    if (matches.length <= MANY_MATCHES) {
+      const items = this.listed('json_each(@matches) AS matched CROSS JOIN requests ON requests.id = matched.value', { matches: JSON.stringify(matches) }, offset, limit);
+      return { items, total: matches.length, totalCapped: false };
+    }
+    const items = this.listed(`requests ${this.inQueueOrder(filter)} ${whereClause([...conditions, SHORT_MATCH])}`, parameters, offset, limit);
+    return { items, total: MANY_MATCHES, totalCapped: true };
+  }
+
+  /** The queue-order index named, for a page that walks it keeping the matches ("Mine" is best read from the assignee index, however many match). */
+  private inQueueOrder(filter: ListingFilter): string {
+    if (filter.assignedTo !== undefined) return '';
+    return `INDEXED BY ${filter.status === undefined ? 'requests_in_order' : 'requests_in_queue_order'}`;
+  }
+
+  private listed(from: string, parameters: Record<string, unknown>, offset: number, limit: number): ListedRequest[] {
+    const rows = this.db.prepare(`SELECT ${LISTED_COLUMNS} FROM ${from} ${QUEUE_ORDER} LIMIT @limit OFFSET @offset`).all({ ...parameters, limit, offset }) as ListedRow[];
+    return rows.map((row) => ({
+      reference: row.reference,
+      status: row.status,
+      email: row.email,
+      username: row.username,
+      receivedAt: row.received_at,
+      unreadSince: row.unread_since,
+      dueDate: row.due_at,
+      assignedTo: row.assigned_to,
+      checkState: row.check_state,
+      checkCounts: JSON.parse(row.check_counts) as CheckCounts,
+    }));
   }
 
   /** Requests whose stored check summary is stale, with what their checks need. */

@@ -125,7 +125,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       }
       refreshStaleChecks();
       const check = filter.check === undefined ? undefined : filter.check === 'clear' ? 'clear' : 'fail';
-      const { items, total } = deps.reviews.page(
+      const { items, total, totalCapped } = deps.reviews.page(
         { status: filter.status, search: filter.search?.trim(), unread: filter.unread, check, assignedTo: filter.assignedTo },
         (filter.page - 1) * filter.pageSize,
         filter.pageSize,
@@ -133,6 +133,7 @@ export function createReviewService(deps: ReviewDependencies): ReviewService {
       return {
         items: items.map(({ checkState, checkCounts, ...item }) => ({ ...item, needsCloserReview: checkState === 'fail', checkState, checkCounts })),
         total,
+        totalCapped,
         counts: deps.reviews.counts(),
       };
     },

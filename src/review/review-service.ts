@@ -82,6 +82,8 @@ export type RequestSummary = ListedRequest & {
 export interface ReviewListing {
   items: RequestSummary[];
   total: number;
+  /** Counting stopped at `total` and more match: a search of one or two characters counts up to 1,000. */
+  totalCapped: boolean;
   counts: Record<RequestStatus, number>;
 }
 

@@ -314,6 +314,40 @@ describe('the queue page', () => {
   });
 });
 
+describe('a short search with more than 1,000 matches', () => {
+  let console_: ConsoleHarness;
+  beforeAll(async () => {
+    console_ = await startConsoleHarness({ fixtures: [] });
+    for (let index = 0; index < 1010; index++) {
+      await recordCrafted(console_.harness, {
+        username: `xa_${index}`,
+        subject: 'Please close my account',
+        bodyText: 'Please close my account.',
+        filename: 'id.png',
+        content: Buffer.from('recorded as a valid image'),
+        contentType: 'image/png',
+      });
+    }
+  });
+  afterAll(() => console_.close());
+
+  it('says more than 1,000 match and leads on page by page to the last full one', async () => {
+    const visitor = new Visitor(console_.web);
+    await visitor.signIn('alice', PASSWORD);
+
+    const first = await visitor.get('/requests?q=xa');
+    const twentieth = await visitor.get('/requests?status=pending_review&q=xa&page=20');
+    const last = await visitor.get('/requests?status=pending_review&q=xa&page=21');
+
+    expect(first.body).toContain('More than 1000 requests matching “xa”');
+    expect(first.body).toContain('Page 1<');
+    expect(twentieth.body).toContain('page&#x3D;21" rel="next"');
+    expect(last.body).toContain('Page 21<');
+    expect(last.body).toContain('rel="prev"');
+    expect(last.body).not.toContain('rel="next"');
+  });
+});
+
 describe('the request page and ID documents', () => {
   let console_: ConsoleHarness;
   let visitor: Visitor;

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/queue/database';
+import { EventLog } from '../../src/queue/event-log';
 import { migrations } from '../../src/queue/migrations';
+import { ReviewStore, type ListingFilter } from '../../src/queue/review-store';
 import { startApp, type Harness } from '../support/app-harness';
 import { addStaff, EN_REQUEST, intake, ZH_REQUEST } from '../support/review';
 
@@ -101,27 +103,122 @@ it.each([
   }
 });
 
-it('pages a search that matches many requests in the same queue order as one that matches few', async () => {
-  await pendingRequests();
-  harness.app.close();
-  // Copies of these four, 6,000 in all, seeded straight into SQLite as the bench seeds its queues.
-  const { seedRequests } = require('../../bench/seed-requests') as { seedRequests: (file: string, size: number) => { db: Database.Database } };
-  seedRequests(join(harness.dataDir, 'cancel-desk.db'), 6000).db.close();
-  harness = await startApp({}, {}, harness.dataDir);
-  const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
-  const sorted = db
-    .prepare(
-      `SELECT reference FROM requests WHERE id IN (SELECT request_id FROM request_messages WHERE direction = 'in' AND instr(lower(text), 'close')
-         UNION SELECT id FROM requests WHERE instr(lower(username), 'close') OR instr(lower(email), 'close') OR instr(lower(sender_name), 'close'))
-       ORDER BY coalesce(due_at, substr(received_at, 1, 10)), received_at, id`,
-    )
-    .pluck()
-    .all() as string[];
-  db.close();
-  expect(sorted.length).toBeGreaterThan(1000);
+describe('a search over a long queue', () => {
+  /**
+   * Copies of the four pending requests, 6,000 in all, seeded straight into SQLite as the bench seeds
+   * its queues; then a third rejected and due days spread over a week, so that neither the status nor
+   * the queue order follows arrival.
+   */
+  beforeEach(async () => {
+    await pendingRequests();
+    harness.app.close();
+    const { seedRequests } = require('../../bench/seed-requests') as { seedRequests: (file: string, size: number) => { db: Database.Database } };
+    const { db } = seedRequests(join(harness.dataDir, 'cancel-desk.db'), 6000);
+    db.exec(`UPDATE requests SET status = 'rejected' WHERE id % 3 = 0;
+      UPDATE requests SET due_at = date('2026-12-08', '-' || (id * 7919 % 7) || ' days')`);
+    db.close();
+    harness = await startApp({}, {}, harness.dataDir);
+  });
 
-  const second = harness.app.review.list({ search: 'close', page: 2, pageSize: 50 });
+  /** What reading every row says matches, in queue order: the short fields always, the customer's mails from three characters. */
+  function matchingInQueueOrder(search: string, status?: string): string[] {
+    const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
+    try {
+      const inMails = [...search].length >= 3 ? `id IN (SELECT request_id FROM request_messages WHERE direction = 'in' AND instr(lower(text), lower(@search))) OR` : '';
+      return db
+        .prepare(
+          `SELECT reference FROM requests
+           WHERE (${inMails} instr(lower(reference), lower(@search)) OR instr(lower(email), lower(@search)) OR instr(lower(sender_name), lower(@search)) OR instr(lower(coalesce(username, '')), lower(@search)))
+             ${status ? 'AND status = @status' : ''}
+           ORDER BY coalesce(due_at, substr(received_at, 1, 10)), received_at, id`,
+        )
+        .pluck()
+        .all({ search, ...(status ? { status } : {}) }) as string[];
+    } finally {
+      db.close();
+    }
+  }
 
-  expect(second.total).toBe(sorted.length);
-  expect(second.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
+  /** The plan of every statement the listing prepares for this filter, read through the desk's own store. */
+  function plansOf(filter: ListingFilter, parameters: Record<string, unknown>): string[] {
+    const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
+    try {
+      const prepared: string[] = [];
+      const prepare = db.prepare.bind(db);
+      jest.spyOn(db, 'prepare').mockImplementation((sql: string) => {
+        prepared.push(sql);
+        return prepare(sql);
+      });
+      new ReviewStore(db, new EventLog(db, harness.clock)).page(filter, 0, 50);
+      return prepared.map((sql) => (prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ ...parameters, limit: 50, offset: 0 }) as { detail: string }[]).map((step) => step.detail).join('\n'));
+    } finally {
+      db.close();
+    }
+  }
+
+  it('pages a search that matches many requests in the same queue order as one that matches few', () => {
+    const sorted = matchingInQueueOrder('close');
+    expect(sorted.length).toBeGreaterThan(1000);
+
+    const second = harness.app.review.list({ search: 'close', page: 2, pageSize: 50 });
+
+    expect(second.total).toBe(sorted.length);
+    expect(second.totalCapped).toBe(false);
+    expect(second.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
+  });
+
+  it('finds the few requests of a longer search within one status, in queue order, and counts them all', () => {
+    const sorted = matchingInQueueOrder('liuyang_0712.c1', 'pending_review');
+    expect(sorted.length).toBeGreaterThan(60);
+    expect(sorted.length).toBeLessThan(1000);
+
+    const listing = harness.app.review.list({ status: 'pending_review', search: 'liuyang_0712.c1', page: 2, pageSize: 30 });
+
+    expect(listing.total).toBe(sorted.length);
+    expect(listing.totalCapped).toBe(false);
+    expect(listing.items.map((item) => item.reference)).toEqual(sorted.slice(30, 60));
+  });
+
+  it('counts a one- or two-character search with more than 1,000 matches only to 1,000, and pages on past them in queue order', () => {
+    const sorted = matchingInQueueOrder('.C', 'pending_review');
+    expect(sorted.length).toBeGreaterThan(1100);
+
+    const second = harness.app.review.list({ status: 'pending_review', search: '.C', page: 2, pageSize: 50 });
+    const past = harness.app.review.list({ status: 'pending_review', search: '.C', page: 22, pageSize: 50 });
+
+    expect(second.total).toBe(1000);
+    expect(second.totalCapped).toBe(true);
+    expect(second.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
+    expect(past.items.map((item) => item.reference)).toEqual(sorted.slice(1050, 1100));
+  });
+
+  it('counts a one- or two-character search with at most 1,000 matches exactly, in queue order', () => {
+    // The copies' addresses start `c<number>.`: c7, c70 to c79, c700 to c799.
+    const sorted = matchingInQueueOrder('C7', 'pending_review');
+    expect(sorted.length).toBeGreaterThan(50);
+    expect(sorted.length).toBeLessThanOrEqual(1000);
+
+    const listing = harness.app.review.list({ status: 'pending_review', search: 'C7', page: 2, pageSize: 50 });
+
+    expect(listing.total).toBe(sorted.length);
+    expect(listing.totalCapped).toBe(false);
+    expect(listing.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
+  });
+
+  /** Left to itself SQLite would test every request of the status against the matches. */
+  it('reads the few matches of a search by their ids, not every request of the status', () => {
+    const plans = plansOf({ status: 'pending_review', search: 'liuyang_0712.c1' }, { status: 'pending_review', phrase: '"liuyang_0712.c1"' });
+
+    const listing = plans.at(-1)!;
+    expect(listing).toMatch(/SCAN request_search VIRTUAL TABLE[^]*SEARCH requests USING INTEGER PRIMARY KEY/);
+    expect(plans.join('\n')).not.toMatch(/requests_in_queue_order \(status=\?\)/);
+  });
+
+  it('gathers a short search from the narrow index of the short fields and pages many matches along the queue order, sorting nothing', () => {
+    const plans = plansOf({ status: 'pending_review', search: '.C' }, { status: 'pending_review', pattern: '%.C%' });
+
+    expect(plans[0]).toMatch(/SCAN requests USING INDEX requests_short_fields/);
+    expect(plans.at(-1)).toMatch(/SEARCH requests USING INDEX requests_in_queue_order \(status=\?\)/);
+    expect(plans.at(-1)).not.toContain('TEMP B-TREE');
+  });
 });

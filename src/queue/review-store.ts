@@ -119,6 +119,21 @@ function ftsPhrase(search: string): string {
   return `"${search.replaceAll('"', '""')}"`;
 }
 
+function toListed(row: ListedRow): ListedRequest {
+  return {
+    reference: row.reference,
+    status: row.status,
+    email: row.email,
+    username: row.username,
+    receivedAt: row.received_at,
+    unreadSince: row.unread_since,
+    dueDate: row.due_at,
+    assignedTo: row.assigned_to,
+    checkState: row.check_state,
+    checkCounts: JSON.parse(row.check_counts) as CheckCounts,
+  };
+}
+
 /** One page of a listing and how many match in all; `totalCapped`: counting stopped at `total`, and more match. */
 export interface ListingPage {
   items: ListedRequest[];
@@ -171,11 +186,17 @@ export class ReviewStore {
       const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(parameters) as number;
       return { items: this.listed(from, parameters, offset, limit), total, totalCapped: false };
     }
-    const where = whereClause([...conditions, `requests.id IN (${SEARCH_MATCH_IDS})`]);
-    const total = conditions.length === 0
-      ? (this.db.prepare(`SELECT count(*) FROM (${SEARCH_MATCH_IDS})`).pluck().get(phrase) as number)
-      : (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number);
-    return { items: this.listed(`requests ${this.inQueueOrder(filter)} ${where}`, parameters, offset, limit), total, totalCapped: false };
+    // Many: the matches gathered once, then counted and paged along the queue-order index in the same statement; apart, each would gather them again.
+    const where = whereClause([...conditions, 'requests.id IN matched']);
+    const rows = this.db
+      .prepare(
+        `WITH matched (id) AS MATERIALIZED (${SEARCH_MATCH_IDS})
+         SELECT ${conditions.length === 0 ? '(SELECT count(*) FROM matched)' : `(SELECT count(*) FROM requests ${where})`} AS total, page.*
+         FROM (SELECT 1) LEFT JOIN (SELECT ${LISTED_COLUMNS} FROM requests ${this.inQueueOrder(filter)} ${where} ${QUEUE_ORDER} LIMIT @limit OFFSET @offset) AS page`,
+      )
+      .all({ ...parameters, limit, offset }) as (ListedRow & { total: number })[];
+    // A page past the last still has its one row, for the total, with nothing listed on it.
+    return { items: rows.filter((row) => row.reference !== null).map(toListed), total: rows[0].total, totalCapped: false };
   }
 
   /**
@@ -204,19 +225,9 @@ export class ReviewStore {
 
   private listed(from: string, parameters: Record<string, unknown>, offset: number, limit: number): ListedRequest[] {
     const rows = this.db.prepare(`SELECT ${LISTED_COLUMNS} FROM ${from} ${QUEUE_ORDER} LIMIT @limit OFFSET @offset`).all({ ...parameters, limit, offset }) as ListedRow[];
-    return rows.map((row) => ({
-      reference: row.reference,
-      status: row.status,
-      email: row.email,
-      username: row.username,
-      receivedAt: row.received_at,
-      unreadSince: row.unread_since,
-      dueDate: row.due_at,
-      assignedTo: row.assigned_to,
-      checkState: row.check_state,
-      checkCounts: JSON.parse(row.check_counts) as CheckCounts,
-    }));
+    return rows.map(toListed);
   }
+
 
   /** Requests whose stored check summary is stale, with what their checks need. */
   unchecked(limit: number): UncheckedRequest[] {

@@ -167,6 +167,19 @@ describe('a search over a long queue', () => {
     expect(second.items.map((item) => item.reference)).toEqual(sorted.slice(50, 100));
   });
 
+  it('counts a search that matches many requests within one status, and lists nothing past its last page', () => {
+    const sorted = matchingInQueueOrder('close', 'pending_review');
+    const lastPage = Math.ceil(sorted.length / 50);
+
+    const last = harness.app.review.list({ status: 'pending_review', search: 'close', page: lastPage, pageSize: 50 });
+    const past = harness.app.review.list({ status: 'pending_review', search: 'close', page: lastPage + 1, pageSize: 50 });
+
+    expect(last.total).toBe(sorted.length);
+    expect(last.items.map((item) => item.reference)).toEqual(sorted.slice((lastPage - 1) * 50));
+    expect(past.total).toBe(sorted.length);
+    expect(past.items).toEqual([]);
+  });
+
   it('finds the few requests of a longer search within one status, in queue order, and counts them all', () => {
     const sorted = matchingInQueueOrder('liuyang_0712.c1', 'pending_review');
     expect(sorted.length).toBeGreaterThan(60);
@@ -212,6 +225,15 @@ describe('a search over a long queue', () => {
     const listing = plans.at(-1)!;
     expect(listing).toMatch(/SCAN request_search VIRTUAL TABLE[^]*SEARCH requests USING INTEGER PRIMARY KEY/);
     expect(plans.join('\n')).not.toMatch(/requests_in_queue_order \(status=\?\)/);
+  });
+
+  it('gathers the matches of a search that matches many requests once for its count and its page', () => {
+    const plans = plansOf({ status: 'pending_review', search: 'close' }, { status: 'pending_review', phrase: '"close"' });
+
+    // Once to tell few from many (it stops at 1,001), once for the count and the page together.
+    expect(plans.join('\n').match(/SCAN request_search VIRTUAL TABLE/g)).toHaveLength(2);
+    expect(plans.at(-1)).toMatch(/MATERIALIZE matched/);
+    expect(plans.at(-1)).toMatch(/SEARCH requests USING INDEX requests_in_queue_order \(status=\?\)/);
   });
 
   it('gathers a short search from the narrow index of the short fields and pages many matches along the queue order, sorting nothing', () => {

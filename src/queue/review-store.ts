@@ -163,8 +163,8 @@ export class ReviewStore {
       ...(filter.assignedTo !== undefined && { assignedTo: filter.assignedTo.normalize('NFC') }),
     };
     const conditions = filterConditions(filter);
-    // Three characters counted in code points, as the trigram tokenizer counts them.
     if (search === '') return this.unsearchedPage(filter, conditions, parameters, offset, limit);
+    // Three characters counted in code points, as the trigram tokenizer counts them.
     if ([...search].length < 3) return this.shortSearchPage(filter, conditions, { ...parameters, pattern: `%${search.replace(/[\\%_]/g, '\\$&')}%` }, offset, limit);
     return this.indexedSearchPage(filter, conditions, { ...parameters, phrase: ftsPhrase(search) }, offset, limit);
   }
@@ -179,9 +179,8 @@ export class ReviewStore {
 
   private indexedSearchPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
     const phrase = { phrase: parameters.phrase };
-    const few = (this.db.prepare(FEW_IN_INDEX('request_search')).pluck().get(phrase) as number) <= MANY_MATCHES
-      && (this.db.prepare(FEW_IN_INDEX('message_search')).pluck().get(phrase) as number) <= MANY_MATCHES;
-    if (few) {
+    const fewIn = (table: 'request_search' | 'message_search') => (this.db.prepare(FEW_IN_INDEX(table)).pluck().get(phrase) as number) <= MANY_MATCHES;
+    if (fewIn('request_search') && fewIn('message_search')) {
       const from = `(${SEARCH_MATCH_IDS}) AS matched CROSS JOIN requests ON requests.id = matched.id ${whereClause(conditions)}`;
       const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(parameters) as number;
       return { items: this.listed(from, parameters, offset, limit), total, totalCapped: false };

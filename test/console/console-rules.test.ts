@@ -328,7 +328,7 @@ describe('a short search with more than 1,000 matches', () => {
         contentType: 'image/png',
       });
     }
-  });
+  }, 60_000);
   afterAll(() => console_.close());
 
   it('says more than 1,000 match and leads on page by page to the last full one', async () => {

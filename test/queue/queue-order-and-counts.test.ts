@@ -104,20 +104,28 @@ it.each([
 });
 
 describe('a search over a long queue', () => {
+  let seeded: string;
+
   /**
    * Copies of the four pending requests, 6,000 in all, seeded straight into SQLite as the bench seeds
    * its queues; then a third rejected and due days spread over a week, so that neither the status nor
-   * the queue order follows arrival.
+   * the queue order follows arrival. Seeded once: listing changes nothing a search looks at.
    */
-  beforeEach(async () => {
-    await pendingRequests();
-    harness.app.close();
+  beforeAll(async () => {
+    const seeding = await startApp();
+    await intake(seeding, ZH_REQUEST, EN_REQUEST, 'zh-thunderbird-username-in-subject-forged-auth', 'en-iphone-heic-prose');
+    seeding.app.close();
     const { seedRequests } = require('../../bench/seed-requests') as { seedRequests: (file: string, size: number) => { db: Database.Database } };
-    const { db } = seedRequests(join(harness.dataDir, 'cancel-desk.db'), 6000);
+    const { db } = seedRequests(join(seeding.dataDir, 'cancel-desk.db'), 6000);
     db.exec(`UPDATE requests SET status = 'rejected' WHERE id % 3 = 0;
       UPDATE requests SET due_at = date('2026-12-08', '-' || (id * 7919 % 7) || ' days')`);
     db.close();
-    harness = await startApp({}, {}, harness.dataDir);
+    seeded = seeding.dataDir;
+  }, 60_000);
+
+  beforeEach(async () => {
+    harness.app.close();
+    harness = await startApp({}, {}, seeded);
   });
 
   /** What reading every row says matches, in queue order: the short fields always, the customer's mails from three characters. */

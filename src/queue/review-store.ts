@@ -227,7 +227,6 @@ export class ReviewStore {
     return rows.map(toListed);
   }
 
-
   /** Requests whose stored check summary is stale, with what their checks need. */
   unchecked(limit: number): UncheckedRequest[] {
     const rows = this.db

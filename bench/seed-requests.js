@@ -59,7 +59,7 @@ function seedRequests(file, size) {
   db.transaction(() => {
     for (let count = templates.length; count < size; count++) {
       const from = templates[count % templates.length];
-      const to = Number(copyRequest.run({ reference: referenceFor((number += 1)), number, from }).lastInsertRowid);
+      const to = Number(copyRequest.run({ reference: referenceFor((number += 1)), number: BigInt(number), from }).lastInsertRowid);
       for (const copy of children) copy.run({ from, to });
     }
   })();

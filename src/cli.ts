@@ -21,7 +21,7 @@ import { triageCommands } from './cli/triage-commands';
 import { vaultCommands } from './cli/vault-commands';
 import { backupCommand, restoreCommand } from './cli/backup-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, loadIntakeConfig, type Config } from './config';
 import { describeFault, faultOf } from './faults';
 import { analyseMessage } from './intake/analyse-message';
 import { requestJson } from './queue/request-json';
@@ -104,7 +104,6 @@ Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settin
 // The web, PDF, IMAP and SMTP stacks are imported where a command uses them: `parse` or `queue list`
 // starts without loading what only `run` needs.
 const commands: Record<string, Command> = {
-  parse: parseCommand,
   run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => (await import('./daemon')).runDaemon(app, log), { keepOpen: true, create: true })),
   serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
     await (await import('./console/start-console')).serveConsole(app, systemClock, log);
@@ -139,9 +138,13 @@ const commands: Record<string, Command> = {
   restore: restoreCommand,
 };
 
-/** Commands that read the settings themselves: `config check` must run to report invalid ones. */
+/**
+ * Commands that read the settings themselves: `config check` must run to report invalid ones, and
+ * `parse` reads only the intake settings, which start without loading the whole schema.
+ */
 const ownSettingsCommands: Record<string, (args: string[]) => Promise<number>> = {
   config: configCommand,
+  parse: (files) => parseCommand(files, loadIntakeConfig()),
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
@@ -295,7 +298,7 @@ async function verifyReceiptCommand(args: string[], config: Config): Promise<num
   });
 }
 
-async function parseCommand(files: string[], config: Config): Promise<number> {
+async function parseCommand(files: string[], config: Pick<Config, 'timeZone' | 'intake'>): Promise<number> {
   if (files.length === 0) {
     process.stderr.write('cancel-desk parse: name at least one .eml file, or - for standard input\n');
     return 2;

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { readSettings, type SettingsSource } from './env-file';
@@ -73,6 +72,8 @@ function isLoopback(host: string): boolean {
 }
 
 function isAddressOrRange(entry: string): boolean {
+  // node:net is loaded with the whole schema, not with this module: `parse` opens no socket.
+  const { isIP } = require('node:net') as typeof import('node:net');
   const [address, prefix, ...rest] = entry.split('/');
   const version = isIP(address);
   if (version === 0 || rest.length > 0) return false;

@@ -19,7 +19,7 @@ type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
  * The whole schema checks the same settings through the same rules (`zodSetting`).
  */
 interface PlainSetting<T> {
-  /** The value an unset setting has, as `config check` shows it. */
+  /** The text an unset setting stands for. */
   fallback: string;
   read: (text: string) => Reading<T>;
 }
@@ -44,7 +44,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The settings `parse` reads. They come first in `config check` after DATA_DIR, in this order. */
+/** The settings `parse` reads, and all that it checks (`loadIntakeConfig`). */
 const intakeSettings = {
   TIME_ZONE: {
     fallback: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -72,7 +72,7 @@ function isLoopback(host: string): boolean {
 }
 
 function isAddressOrRange(entry: string): boolean {
-  // node:net is loaded with the whole schema, not with this module: `parse` opens no socket.
+  // node:net is loaded by the first address checked, not with this module: `parse` needs no socket code.
   const { isIP } = require('node:net') as typeof import('node:net');
   const [address, prefix, ...rest] = entry.split('/');
   const version = isIP(address);

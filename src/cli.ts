@@ -11,22 +11,17 @@ import { conversationCommands } from './cli/conversation-commands';
 import { correctionCommand } from './cli/correction-command';
 import { helpTopic, usageOf } from './cli/help';
 import { receiptVerdict } from './cli/receipt-verdict';
-import { requestSummary } from './cli/request-summary';
-import { loadStrings } from './console/console-strings';
 import { terminalSafe } from './cli/terminal-text';
 import { configCommand } from './cli/config-command';
-import { templatesCheckedFirst } from './cli/startup-checks';
-import { staffCommands } from './cli/staff-commands';
-import { triageCommands } from './cli/triage-commands';
 import { vaultCommands } from './cli/vault-commands';
 import { backupCommand, restoreCommand } from './cli/backup-commands';
 import { calendarDay, isCalendarDay, systemClock } from './clock';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, loadIntakeConfig, type Config } from './config';
 import { describeFault, faultOf } from './faults';
 import { analyseMessage } from './intake/analyse-message';
 import { requestJson } from './queue/request-json';
 import { REQUEST_STATUSES, type RequestStatus } from './queue/request-status';
-import { EXPORT_FORMATS, formatApproved, type ExportFormat } from './review/approved-export';
+import type { ExportFormat } from './review/approved-export';
 import type { Decision } from './review/review-service';
 
 const USAGE = `usage: cancel-desk <command>
@@ -102,15 +97,15 @@ Exit codes: 0 done, 1 refused (the reason on stderr), 2 usage, 78 invalid settin
 `;
 
 // The web, PDF, IMAP and SMTP stacks are imported where a command uses them: `parse` or `queue list`
-// starts without loading what only `run` needs.
+// starts without loading what only `run` needs. So are the command modules that bring in other
+// domains (staff, triage, the templates check, request summaries): `parse` starts without them.
 const commands: Record<string, Command> = {
-  parse: parseCommand,
-  run: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => (await import('./daemon')).runDaemon(app, log), { keepOpen: true, create: true })),
-  serve: templatesCheckedFirst((_args, config) => withApp(config, async (app, log) => {
+  run: checkedFirst((_args, config) => withApp(config, async (app, log) => (await import('./daemon')).runDaemon(app, log), { keepOpen: true, create: true })),
+  serve: checkedFirst((_args, config) => withApp(config, async (app, log) => {
     await (await import('./console/start-console')).serveConsole(app, systemClock, log);
     return 0;
   }, { create: true })),
-  poll: templatesCheckedFirst((_args, config) => withApp(config, async (app) => {
+  poll: checkedFirst((_args, config) => withApp(config, async (app) => {
     const flushed = await app.intakeAndSend();
     const handedOff = await app.deliverHandoffs();
     return flushed.sendFailed > 0 || handedOff.deliveryFailed > 0 ? 1 : 0;
@@ -126,10 +121,10 @@ const commands: Record<string, Command> = {
     edit: correctionCommand,
     document: queueDocumentCommand,
   }),
-  triage: subcommands('triage', triageCommands),
+  triage: loadedWhenRun(async () => subcommands('triage', (await import('./cli/triage-commands')).triageCommands)),
   audit: subcommands('audit', auditCommands),
   purge: purgeCommand,
-  staff: subcommands('staff', staffCommands),
+  staff: loadedWhenRun(async () => subcommands('staff', (await import('./cli/staff-commands')).staffCommands)),
   accounts: subcommands('accounts', { import: accountsImportCommand }),
   export: exportCommand,
   'verify-receipt': verifyReceiptCommand,
@@ -139,9 +134,23 @@ const commands: Record<string, Command> = {
   restore: restoreCommand,
 };
 
-/** Commands that read the settings themselves: `config check` must run to report invalid ones. */
+/** A command whose module is imported when it runs. */
+function loadedWhenRun(load: () => Promise<Command>): Command {
+  return async (args, config) => (await load())(args, config);
+}
+
+/** A command that checks the templates (and the receipt renderer) before it starts. */
+function checkedFirst(command: Command): Command {
+  return loadedWhenRun(async () => (await import('./cli/startup-checks')).templatesCheckedFirst(command));
+}
+
+/**
+ * Commands that read the settings themselves: `config check` must run to report invalid ones, and
+ * `parse` reads only the intake settings, which start without loading the whole schema.
+ */
 const ownSettingsCommands: Record<string, (args: string[]) => Promise<number>> = {
   config: configCommand,
+  parse: (files) => parseCommand(files, loadIntakeConfig()),
 };
 
 async function queueListCommand(args: string[], config: Config): Promise<number> {
@@ -183,8 +192,13 @@ async function queueShowCommand(args: string[], config: Config): Promise<number>
   return withApp(config, async (app) => {
     const review = app.review.review(reference);
     if (!review) return refuse(`no request ${reference}`);
-    const shown = () => ({ ...requestJson(review.request, review.handoff), checks: review.checks.map(({ said: _said, ...check }) => check), needsCloserReview: review.needsCloserReview });
-    process.stdout.write(values.json ? `${JSON.stringify(shown())}\n` : requestSummary(review, config.timeZone, loadStrings(join(config.templatesDir, 'web'), new Map()).translate('en')));
+    if (values.json) {
+      const shown = { ...requestJson(review.request, review.handoff), checks: review.checks.map(({ said: _said, ...check }) => check), needsCloserReview: review.needsCloserReview };
+      process.stdout.write(`${JSON.stringify(shown)}\n`);
+      return 0;
+    }
+    const [{ requestSummary }, { loadStrings }] = await Promise.all([import('./cli/request-summary'), import('./console/console-strings')]);
+    process.stdout.write(requestSummary(review, config.timeZone, loadStrings(join(config.templatesDir, 'web'), new Map()).translate('en')));
     return 0;
   });
 }
@@ -258,6 +272,7 @@ async function exportCommand(args: string[], config: Config): Promise<number> {
     options: { status: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, 'mark-handed-off': { type: 'boolean' }, by: { type: 'string' } },
   });
   if (values.status !== 'approved') throw new UsageError('export: --status approved is required (only approved requests are exported)');
+  const { EXPORT_FORMATS, formatApproved } = await import('./review/approved-export');
   if (!(EXPORT_FORMATS as readonly (string | undefined)[]).includes(values.format)) throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (values.since !== undefined && !isCalendarDay(values.since)) throw new UsageError('export: --since must be a day, YYYY-MM-DD');
   if (values['mark-handed-off'] && values.by === undefined) throw new UsageError('export: --mark-handed-off records who handed the accounts over: add --by STAFF');
@@ -295,7 +310,7 @@ async function verifyReceiptCommand(args: string[], config: Config): Promise<num
   });
 }
 
-async function parseCommand(files: string[], config: Config): Promise<number> {
+async function parseCommand(files: string[], config: Pick<Config, 'timeZone' | 'intake'>): Promise<number> {
   if (files.length === 0) {
     process.stderr.write('cancel-desk parse: name at least one .eml file, or - for standard input\n');
     return 2;

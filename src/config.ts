@@ -1,10 +1,8 @@
-import { validate as isCronExpression } from 'node-cron';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readSettings, type SettingsSource } from './env-file';
-import { HolidayCalendarError, loadHolidayCalendar, type HolidayCalendar } from './review/working-days';
+import type { HolidayCalendar } from './review/working-days';
 import { defaultLimits, type IntakePolicy } from './intake/intake-policy';
 import { LOG_LEVELS, type LogLevel } from './log';
 import type { ImapSettings } from './mailbox/imap-mailbox';
@@ -13,35 +11,59 @@ import type { SmtpSettings } from './outbox/nodemailer-transports';
 import type { AutomaticMailLimits } from './queue/outbox-store';
 import type { AccountWebhook } from './review/account-webhook';
 
-const whole = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => ['true', '1', 'yes'].includes(value));
-
-const schedule = (fallback: string) => z.string().default(fallback).refine(isCronExpression, 'must be a cron expression such as "* * * * *"');
-
-const vaultKey = z
-  .string()
-  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
-  .transform((value) => Buffer.from(value, 'base64'))
-  .optional();
-
-/** IPs and CIDR ranges, comma-separated: the reverse proxies whose X-Forwarded-For hop is believed. */
-const addressList = z
-  .string()
-  .default('')
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-  .refine((entries) => entries.every(isAddressOrRange), 'must be IP addresses or CIDR ranges, comma-separated, e.g. "127.0.0.1,10.0.0.0/8"');
-
-function isAddressOrRange(entry: string): boolean {
-  const [address, prefix, ...rest] = entry.split('/');
-  const version = isIP(address);
-  if (version === 0 || rest.length > 0) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+/**
+ * A setting checked in plain code rather than with zod: `parse` reads only such settings, and
+ * loading zod and building the whole schema would take longer than reading the mail.
+ * The whole schema checks the same settings through the same rules (`zodSetting`).
+ */
+interface PlainSetting<T> {
+  /** The text an unset setting stands for. */
+  fallback: string;
+  read: (text: string) => Reading<T>;
 }
+
+const accepted = <T>(value: T): Reading<T> => ({ ok: true, value });
+const refused = (problem: string): Reading<never> => ({ ok: false, problem });
+
+const wholeNumber = (fallback: number): PlainSetting<number> => ({
+  fallback: String(fallback),
+  read: (text) => {
+    const value = Number(text);
+    return Number.isSafeInteger(value) && value > 0 ? accepted(value) : refused('must be a whole number above 0');
+  },
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The settings `parse` reads, and all that it checks (`loadIntakeConfig`). */
+const intakeSettings = {
+  TIME_ZONE: {
+    fallback: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    read: (zone: string) => (isTimeZone(zone) ? accepted(zone) : refused('must be an IANA time zone such as Asia/Shanghai')),
+  },
+  TRUSTED_AUTHSERV_ID: { fallback: '', read: (text: string) => accepted(text.trim()) },
+  MAIL_FROM: {
+    fallback: 'Customer Support <support@localhost>',
+    read: (text: string) => (parseMailbox(text) !== null ? accepted(text) : refused('must be an address, e.g. "Support <support@example.com>"')),
+  },
+  MAX_MESSAGE_BYTES: wholeNumber(defaultLimits.maxMessageBytes),
+  MAX_HEADER_BYTES: wholeNumber(defaultLimits.maxHeaderBytes),
+  MAX_MIME_DEPTH: wholeNumber(defaultLimits.maxMimeDepth),
+  MAX_MIME_PARTS: wholeNumber(defaultLimits.maxMimeParts),
+  MAX_ATTACHMENT_BYTES: wholeNumber(defaultLimits.maxAttachmentBytes),
+  MAX_RECEIVED_HEADERS: wholeNumber(defaultLimits.maxReceivedHeaders),
+};
+
+type IntakeSettings = { [Name in keyof typeof intakeSettings]: (typeof intakeSettings)[Name] extends PlainSetting<infer T> ? T : never };
 
 /** Only these names reach nobody but this machine; anything else is reachable from the network. */
 function isLoopback(host: string): boolean {
@@ -49,131 +71,177 @@ function isLoopback(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || /^::ffff:127\./.test(bare);
 }
 
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Asia/Shanghai');
+function isAddressOrRange(entry: string): boolean {
+  // node:net is loaded by the first address checked, not with this module: `parse` needs no socket code.
+  const { isIP } = require('node:net') as typeof import('node:net');
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
 
 const MAIL_AUTH_MODES = ['password', 'oauth2-client-credentials', 'oauth2-refresh-token'] as const;
 const MICROSOFT_365_SCOPE = 'https://outlook.office365.com/.default';
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
-const settingsShape = {
-  DATA_DIR: z.string().min(1).default('./data'),
-  TIME_ZONE: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
-  TRUSTED_AUTHSERV_ID: z.string().trim().default(''),
-  MAIL_FROM: z
-    .string()
-    .default('Customer Support <support@localhost>')
-    .refine((value) => parseMailbox(value) !== null, 'must be an address, e.g. "Support <support@example.com>"'),
-  MAX_MESSAGE_BYTES: whole(defaultLimits.maxMessageBytes),
-  MAX_HEADER_BYTES: whole(defaultLimits.maxHeaderBytes),
-  MAX_MIME_DEPTH: whole(defaultLimits.maxMimeDepth),
-  MAX_MIME_PARTS: whole(defaultLimits.maxMimeParts),
-  MAX_ATTACHMENT_BYTES: whole(defaultLimits.maxAttachmentBytes),
-  MAX_RECEIVED_HEADERS: whole(defaultLimits.maxReceivedHeaders),
-  TEMPLATES_DIR: z.string().min(1).default(join(__dirname, '..', 'templates')),
-  ORG_NAME: z.string().trim().max(120).default(''),
-  ORG_SUPPORT_EMAIL: z.email({ error: 'must be an email address, e.g. support@example.com' }).optional(),
-  ORG_LOGO_FILE: z.string().optional(),
-  REVIEW_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
-  HOLIDAYS_FILE: z.string().optional(),
-  VAULT_KEY: vaultKey,
-  IMAP_HOST: z.string().optional(),
-  IMAP_PORT: whole(993),
-  IMAP_SECURE: flag(true),
-  IMAP_USER: z.string().optional(),
-  IMAP_PASSWORD: z.string().optional(),
-  IMAP_MAILBOX: z.string().default('INBOX'),
-  IMAP_PROCESSED_MAILBOX: z.string().default('Processed'),
-  IMAP_QUARANTINE_MAILBOX: z.string().default('Quarantine'),
-  IMAP_TLS_REJECT_UNAUTHORIZED: flag(true),
-  MAIL_AUTH: z.enum(MAIL_AUTH_MODES).default('password'),
-  OAUTH_TOKEN_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .refine((value) => new URL(value).protocol === 'https:' || isLoopback(new URL(value).hostname), 'must be https (the client secret goes with it) unless it is on this machine')
-    .optional(),
-  OAUTH_TENANT_ID: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'must be the directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com').optional(),
-  OAUTH_CLIENT_ID: z.string().trim().optional(),
-  OAUTH_CLIENT_SECRET: z.string().optional(),
-  OAUTH_REFRESH_TOKEN: z.string().optional(),
-  OAUTH_SCOPE: z.string().trim().optional(),
-  SMTP_HOST: z.string().optional(),
-  SMTP_PORT: whole(587),
-  SMTP_SECURE: flag(false),
-  SMTP_USER: z.string().optional(),
-  SMTP_PASSWORD: z.string().optional(),
-  POLL_SCHEDULE: schedule('* * * * *'),
-  OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
-  HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  RETENTION_SCHEDULE: schedule('40 3 * * *'),
-  IMAP_PURGE_PROCESSED: flag(false),
-  MAX_PROCESSING_ATTEMPTS: whole(3),
-  ACK_LIMIT_PER_SENDER: whole(5),
-  ACK_LIMIT_PER_HOUR: whole(200),
-  ACCOUNT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  ACCOUNT_WEBHOOK_SECRET: z.string().min(16, 'must have at least 16 characters (openssl rand -hex 32)').optional(),
-  WEBHOOK_SCHEDULE: schedule('*/30 * * * * *'),
-  WEB_HOST: z.string().min(1).default('127.0.0.1'),
-  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  WEB_COOKIE_SECURE: flag(false),
-  WEB_ALLOW_INSECURE_HTTP: flag(false),
-  WEB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL staff open, e.g. https://console.example.com' }).optional(),
-  WEB_TRUSTED_PROXIES: addressList,
-  WEB_SESSION_HOURS: whole(12),
-  WEB_SESSION_IDLE_MINUTES: whole(30),
-  WEB_SIGNIN_MAX_FAILURES: whole(5),
-  WEB_SIGNIN_LOCK_MINUTES: whole(15),
-  WEB_SIGNIN_ADDRESS_MAX_FAILURES: whole(20),
-  WEB_SIGNIN_NAME_MAX_FAILURES: whole(20),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  HEALTH_MAX_CYCLE_AGE_SECONDS: whole(300),
-};
+/** Every setting's schema. Built on first use, with zod and node-cron loaded then: `parse` never needs them. */
+function buildSettingsSchema() {
+  const { z } = require('zod') as typeof import('zod');
+  const { validate: isCronExpression } = require('node-cron') as typeof import('node-cron');
 
-// `when`: the rules across settings are checked even when another setting is invalid, so that one
-// run names every problem.
-const environmentSchema = z
-  .object(settingsShape)
-  .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && (env.IMAP_PASSWORD || env.MAIL_AUTH !== 'password')), {
-    message: 'IMAP_USER and IMAP_PASSWORD (or an OAuth2 MAIL_AUTH) are required when IMAP_HOST is set',
-    path: ['IMAP_USER'],
-    when: () => true,
-  })
-  .refine((env) => env.MAIL_AUTH === 'password' || (env.OAUTH_CLIENT_ID && (env.OAUTH_CLIENT_SECRET || env.MAIL_AUTH === 'oauth2-refresh-token')), {
-    message: 'OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET are required with an OAuth2 MAIL_AUTH (the secret may be left out only with a refresh token)',
-    path: ['MAIL_AUTH'],
-    when: () => true,
-  })
-  .refine((env) => env.MAIL_AUTH !== 'oauth2-client-credentials' || env.OAUTH_TENANT_ID || env.OAUTH_TOKEN_URL, {
-    message: 'is required with MAIL_AUTH=oauth2-client-credentials: the Microsoft 365 directory (tenant) ID, or OAUTH_TOKEN_URL for another provider',
-    path: ['OAUTH_TENANT_ID'],
-    when: () => true,
-  })
-  .refine((env) => env.MAIL_AUTH !== 'oauth2-refresh-token' || env.OAUTH_REFRESH_TOKEN, {
-    message: 'is required with MAIL_AUTH=oauth2-refresh-token',
-    path: ['OAUTH_REFRESH_TOKEN'],
-    when: () => true,
-  })
-  .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
-    message: 'is required when ACCOUNT_WEBHOOK_URL is set: every hand-off is signed with it (openssl rand -hex 32)',
-    path: ['ACCOUNT_WEBHOOK_SECRET'],
-    when: () => true,
-  })
-  .refine((env) => isLoopback(env.WEB_HOST) || env.WEB_COOKIE_SECURE || env.WEB_ALLOW_INSECURE_HTTP, {
-    message:
-      'is not a loopback address, so staff passwords and session cookies would cross the network in plain HTTP: put a TLS reverse proxy in front and set WEB_COOKIE_SECURE=true, or set WEB_ALLOW_INSECURE_HTTP=true to accept that',
-    path: ['WEB_HOST'],
-  })
-  .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
-    message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
-    path: ['VAULT_KEY'],
-    when: () => true,
-  });
+  const zodSetting = <T>(setting: PlainSetting<T>) =>
+    z
+      .string()
+      .default(setting.fallback)
+      .transform((text, context) => {
+        const read = setting.read(text);
+        if (read.ok) return read.value;
+        context.addIssue({ code: 'custom', message: read.problem });
+        return z.NEVER;
+      });
+
+  const whole = (fallback: number) => zodSetting(wholeNumber(fallback));
+
+  const flag = (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => ['true', '1', 'yes'].includes(value));
+
+  const schedule = (fallback: string) => z.string().default(fallback).refine(isCronExpression, 'must be a cron expression such as "* * * * *"');
+
+  const vaultKey = z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .transform((value) => Buffer.from(value, 'base64'))
+    .optional();
+
+  /** IPs and CIDR ranges, comma-separated: the reverse proxies whose X-Forwarded-For hop is believed. */
+  const addressList = z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every(isAddressOrRange), 'must be IP addresses or CIDR ranges, comma-separated, e.g. "127.0.0.1,10.0.0.0/8"');
+
+  const shape = {
+    DATA_DIR: z.string().min(1).default('./data'),
+    TIME_ZONE: zodSetting(intakeSettings.TIME_ZONE),
+    TRUSTED_AUTHSERV_ID: zodSetting(intakeSettings.TRUSTED_AUTHSERV_ID),
+    MAIL_FROM: zodSetting(intakeSettings.MAIL_FROM),
+    MAX_MESSAGE_BYTES: zodSetting(intakeSettings.MAX_MESSAGE_BYTES),
+    MAX_HEADER_BYTES: zodSetting(intakeSettings.MAX_HEADER_BYTES),
+    MAX_MIME_DEPTH: zodSetting(intakeSettings.MAX_MIME_DEPTH),
+    MAX_MIME_PARTS: zodSetting(intakeSettings.MAX_MIME_PARTS),
+    MAX_ATTACHMENT_BYTES: zodSetting(intakeSettings.MAX_ATTACHMENT_BYTES),
+    MAX_RECEIVED_HEADERS: zodSetting(intakeSettings.MAX_RECEIVED_HEADERS),
+    TEMPLATES_DIR: z.string().min(1).default(join(__dirname, '..', 'templates')),
+    ORG_NAME: z.string().trim().max(120).default(''),
+    ORG_SUPPORT_EMAIL: z.email({ error: 'must be an email address, e.g. support@example.com' }).optional(),
+    ORG_LOGO_FILE: z.string().optional(),
+    REVIEW_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+    HOLIDAYS_FILE: z.string().optional(),
+    VAULT_KEY: vaultKey,
+    IMAP_HOST: z.string().optional(),
+    IMAP_PORT: whole(993),
+    IMAP_SECURE: flag(true),
+    IMAP_USER: z.string().optional(),
+    IMAP_PASSWORD: z.string().optional(),
+    IMAP_MAILBOX: z.string().default('INBOX'),
+    IMAP_PROCESSED_MAILBOX: z.string().default('Processed'),
+    IMAP_QUARANTINE_MAILBOX: z.string().default('Quarantine'),
+    IMAP_TLS_REJECT_UNAUTHORIZED: flag(true),
+    MAIL_AUTH: z.enum(MAIL_AUTH_MODES).default('password'),
+    OAUTH_TOKEN_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .refine((value) => new URL(value).protocol === 'https:' || isLoopback(new URL(value).hostname), 'must be https (the client secret goes with it) unless it is on this machine')
+      .optional(),
+    OAUTH_TENANT_ID: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'must be the directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com').optional(),
+    OAUTH_CLIENT_ID: z.string().trim().optional(),
+    OAUTH_CLIENT_SECRET: z.string().optional(),
+    OAUTH_REFRESH_TOKEN: z.string().optional(),
+    OAUTH_SCOPE: z.string().trim().optional(),
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: whole(587),
+    SMTP_SECURE: flag(false),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    POLL_SCHEDULE: schedule('* * * * *'),
+    OUTBOX_SCHEDULE: schedule('*/30 * * * * *'),
+    HOUSEKEEPING_SCHEDULE: schedule('17 * * * *'),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    RETENTION_SCHEDULE: schedule('40 3 * * *'),
+    IMAP_PURGE_PROCESSED: flag(false),
+    MAX_PROCESSING_ATTEMPTS: whole(3),
+    ACK_LIMIT_PER_SENDER: whole(5),
+    ACK_LIMIT_PER_HOUR: whole(200),
+    ACCOUNT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    ACCOUNT_WEBHOOK_SECRET: z.string().min(16, 'must have at least 16 characters (openssl rand -hex 32)').optional(),
+    WEBHOOK_SCHEDULE: schedule('*/30 * * * * *'),
+    WEB_HOST: z.string().min(1).default('127.0.0.1'),
+    WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    WEB_COOKIE_SECURE: flag(false),
+    WEB_ALLOW_INSECURE_HTTP: flag(false),
+    WEB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL staff open, e.g. https://console.example.com' }).optional(),
+    WEB_TRUSTED_PROXIES: addressList,
+    WEB_SESSION_HOURS: whole(12),
+    WEB_SESSION_IDLE_MINUTES: whole(30),
+    WEB_SIGNIN_MAX_FAILURES: whole(5),
+    WEB_SIGNIN_LOCK_MINUTES: whole(15),
+    WEB_SIGNIN_ADDRESS_MAX_FAILURES: whole(20),
+    WEB_SIGNIN_NAME_MAX_FAILURES: whole(20),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    HEALTH_MAX_CYCLE_AGE_SECONDS: whole(300),
+  };
+
+  // `when`: the rules across settings are checked even when another setting is invalid, so that one
+  // run names every problem.
+  const environment = z
+    .object(shape)
+    .refine((env) => !env.IMAP_HOST || (env.IMAP_USER && (env.IMAP_PASSWORD || env.MAIL_AUTH !== 'password')), {
+      message: 'IMAP_USER and IMAP_PASSWORD (or an OAuth2 MAIL_AUTH) are required when IMAP_HOST is set',
+      path: ['IMAP_USER'],
+      when: () => true,
+    })
+    .refine((env) => env.MAIL_AUTH === 'password' || (env.OAUTH_CLIENT_ID && (env.OAUTH_CLIENT_SECRET || env.MAIL_AUTH === 'oauth2-refresh-token')), {
+      message: 'OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET are required with an OAuth2 MAIL_AUTH (the secret may be left out only with a refresh token)',
+      path: ['MAIL_AUTH'],
+      when: () => true,
+    })
+    .refine((env) => env.MAIL_AUTH !== 'oauth2-client-credentials' || env.OAUTH_TENANT_ID || env.OAUTH_TOKEN_URL, {
+      message: 'is required with MAIL_AUTH=oauth2-client-credentials: the Microsoft 365 directory (tenant) ID, or OAUTH_TOKEN_URL for another provider',
+      path: ['OAUTH_TENANT_ID'],
+      when: () => true,
+    })
+    .refine((env) => env.MAIL_AUTH !== 'oauth2-refresh-token' || env.OAUTH_REFRESH_TOKEN, {
+      message: 'is required with MAIL_AUTH=oauth2-refresh-token',
+      path: ['OAUTH_REFRESH_TOKEN'],
+      when: () => true,
+    })
+    .refine((env) => !env.ACCOUNT_WEBHOOK_URL || env.ACCOUNT_WEBHOOK_SECRET, {
+      message: 'is required when ACCOUNT_WEBHOOK_URL is set: every hand-off is signed with it (openssl rand -hex 32)',
+      path: ['ACCOUNT_WEBHOOK_SECRET'],
+      when: () => true,
+    })
+    .refine((env) => isLoopback(env.WEB_HOST) || env.WEB_COOKIE_SECURE || env.WEB_ALLOW_INSECURE_HTTP, {
+      message:
+        'is not a loopback address, so staff passwords and session cookies would cross the network in plain HTTP: put a TLS reverse proxy in front and set WEB_COOKIE_SECURE=true, or set WEB_ALLOW_INSECURE_HTTP=true to accept that',
+      path: ['WEB_HOST'],
+    })
+    .refine((env) => !env.IMAP_HOST || env.VAULT_KEY, {
+      message: 'is required when IMAP_HOST is set (ID documents from a real inbox must not be sealed with a generated key): generate one with `openssl rand -base64 32`',
+      path: ['VAULT_KEY'],
+      when: () => true,
+    });
+  return { shape, environment };
+}
+
+type SettingsSchema = ReturnType<typeof buildSettingsSchema>;
+let builtSchema: SettingsSchema | undefined;
+
+function settingsSchema(): SettingsSchema {
+  builtSchema ??= buildSettingsSchema();
+  return builtSchema;
+}
 
 export interface Config {
   dataDir: string;
@@ -273,7 +341,7 @@ export function processSettings(): SettingsSource {
 /** Reads and validates the settings once (by default the process's own, `.env` included). */
 export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().values): Config {
   const settings = blankAsMissing(environment);
-  const parsed = environmentSchema.safeParse(settings);
+  const parsed = settingsSchema().environment.safeParse(settings);
   const reasons = parsed.success ? [] : problemsOf(parsed.error);
   // A retired setting is refused rather than ignored: silently dropping it would change whose address is throttled.
   if (settings.WEB_TRUST_PROXY !== undefined) {
@@ -281,7 +349,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
   }
   if (!parsed.success || reasons.length > 0) throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
   const env = parsed.data;
+  const { timeZone, intake } = intakeSection(env);
   const mailFrom = parseMailbox(env.MAIL_FROM)!;
+  // Loaded here: its own schema is zod's, which `parse` does without.
+  const { HolidayCalendarError, loadHolidayCalendar } = require('./review/working-days') as typeof import('./review/working-days');
   let calendar: HolidayCalendar;
   try {
     calendar = loadHolidayCalendar(env.HOLIDAYS_FILE ?? join(env.TEMPLATES_DIR, 'holidays.json'));
@@ -291,7 +362,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
   }
   return {
     dataDir: env.DATA_DIR,
-    timeZone: env.TIME_ZONE,
+    timeZone,
     templatesDir: env.TEMPLATES_DIR,
     organisation: { name: env.ORG_NAME, supportEmail: env.ORG_SUPPORT_EMAIL ?? mailFrom.address, logo: env.ORG_LOGO_FILE ? readLogo(env.ORG_LOGO_FILE) : null },
     review: { workingDays: env.REVIEW_WORKING_DAYS, calendar },
@@ -336,6 +407,31 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
         nameMaxFailures: env.WEB_SIGNIN_NAME_MAX_FAILURES,
       },
     },
+    intake,
+  };
+}
+
+/**
+ * Only the settings `parse` reads, checked without the others (and without loading zod): a mail is
+ * read the same whatever the rest says. Every other command, and `config check`, checks them all.
+ */
+export function loadIntakeConfig(environment: NodeJS.ProcessEnv = processSettings().values): Pick<Config, 'timeZone' | 'intake'> {
+  const settings = blankAsMissing(environment);
+  const values: Record<string, unknown> = {};
+  const reasons: string[] = [];
+  for (const [name, setting] of Object.entries(intakeSettings) as [string, PlainSetting<unknown>][]) {
+    const read = setting.read(settings[name] ?? setting.fallback);
+    if (read.ok) values[name] = read.value;
+    else reasons.push(`${name}: ${read.problem}`);
+  }
+  if (reasons.length > 0) throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
+  return intakeSection(values as IntakeSettings);
+}
+
+function intakeSection(env: IntakeSettings): Pick<Config, 'timeZone' | 'intake'> {
+  const mailFrom = parseMailbox(env.MAIL_FROM)!;
+  return {
+    timeZone: env.TIME_ZONE,
     intake: {
       trustedAuthservId: env.TRUSTED_AUTHSERV_ID.toLowerCase(),
       ownAddresses: [mailFrom.address],
@@ -352,7 +448,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = processSettings().va
   };
 }
 
-function oauth2Grant(env: z.infer<typeof environmentSchema>): OAuth2Grant | null {
+function oauth2Grant(env: z.infer<SettingsSchema['environment']>): OAuth2Grant | null {
   const clientId = env.OAUTH_CLIENT_ID!;
   switch (env.MAIL_AUTH) {
     case 'password':
@@ -421,8 +517,9 @@ function isSecret(name: string): boolean {
 /** Every setting's effective value and where it came from, and every problem at once, for `config check`. */
 export function reportSettings(source: SettingsSource): SettingsReport {
   const values = blankAsMissing(source.values);
-  const parsed = environmentSchema.safeParse(values);
-  const settings = Object.entries(settingsShape).map(([name, schema]): EffectiveSetting => {
+  const { shape, environment } = settingsSchema();
+  const parsed = environment.safeParse(values);
+  const settings = Object.entries(shape).map(([name, schema]): EffectiveSetting => {
     const given = values[name];
     const origin = given === undefined ? 'default' : source.fromFile.has(name) ? 'file' : 'environment';
     const fallback = schema.safeParse(undefined);
@@ -432,7 +529,7 @@ export function reportSettings(source: SettingsSource): SettingsReport {
   return {
     settings,
     problems: parsed.success ? [] : problemsOf(parsed.error),
-    unknownInFile: [...source.fromFile].filter((name) => !(name in settingsShape)),
+    unknownInFile: [...source.fromFile].filter((name) => !(name in shape)),
   };
 }
 

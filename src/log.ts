@@ -1,4 +1,4 @@
-import pino, { type ChildLoggerOptions, type Logger as PinoLogger } from 'pino';
+import type { ChildLoggerOptions, Logger as PinoLogger } from 'pino';
 import type { Clock } from './clock';
 
 export type LogFields = Record<string, unknown>;
@@ -22,6 +22,8 @@ export interface Logger {
  * `{ level, time, event, ...fields }`. Headers that carry secrets are censored wherever a library logs them.
  */
 export function createLogger(write: (line: string) => void, clock: Clock, level: LogLevel = 'info'): Logger {
+  // Loaded by the first logger, not with this module: config.ts reads LOG_LEVELS here, and `parse` logs nothing.
+  const pino = require('pino') as typeof import('pino');
   const root = pino(
     {
       level,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, loadIntakeConfig } from '../src/config';
 
 function envExample(): Record<string, string> {
   const settings: Record<string, string> = {};
@@ -37,6 +37,24 @@ it('runs the embedded default from .env.example as it stands', () => {
 it('names every invalid setting at once', () => {
   expect(() => loadConfig({ MAX_MIME_DEPTH: 'deep', POLL_SCHEDULE: 'often' })).toThrow(ConfigError);
   expect(() => loadConfig({ MAX_MIME_DEPTH: 'deep', POLL_SCHEDULE: 'often' })).toThrow(/MAX_MIME_DEPTH.*POLL_SCHEDULE|POLL_SCHEDULE.*MAX_MIME_DEPTH/);
+});
+
+it('reads the settings parse needs, alone, as the whole configuration reads them', () => {
+  const settings = { ...envExample(), TIME_ZONE: 'Asia/Shanghai', MAIL_FROM: 'Help <Help@Example.com>', TRUSTED_AUTHSERV_ID: ' MX.Example.com ', MAX_MIME_DEPTH: '12' };
+  const whole = loadConfig(settings);
+  expect(loadIntakeConfig(settings)).toEqual({ timeZone: whole.timeZone, intake: whole.intake });
+  expect(loadIntakeConfig({})).toEqual({ timeZone: loadConfig({}).timeZone, intake: loadConfig({}).intake });
+});
+
+it('names every invalid setting parse needs at once', () => {
+  expect(() => loadIntakeConfig({ MAX_MIME_DEPTH: 'deep', TIME_ZONE: 'Mars/Olympus', MAIL_FROM: 'nobody' })).toThrow(ConfigError);
+  expect(() => loadIntakeConfig({ MAX_MIME_DEPTH: 'deep', TIME_ZONE: 'Mars/Olympus', MAIL_FROM: 'nobody' })).toThrow(/TIME_ZONE: .*MAIL_FROM: .*MAX_MIME_DEPTH: /);
+  expect(() => loadIntakeConfig({ MAX_MESSAGE_BYTES: '0' })).toThrow(/MAX_MESSAGE_BYTES/);
+  expect(() => loadIntakeConfig({ MAX_MESSAGE_BYTES: '1.5' })).toThrow(/MAX_MESSAGE_BYTES/);
+});
+
+it('reads the settings parse needs whatever the ones it does not need say', () => {
+  expect(loadIntakeConfig({ POLL_SCHEDULE: 'often', WEB_PORT: 'x', MAX_MIME_DEPTH: '7' }).intake.limits.maxMimeDepth).toBe(7);
 });
 
 it('refuses a vault key that is not 32 bytes', () => {

@@ -1,4 +1,3 @@
-import { crc32 } from 'node:zlib';
 
 /**
  * Whether a document is, all through, the format its first bytes claim: `well_formed` when it
@@ -72,6 +71,8 @@ const PNG_BIT_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 1
 function isPng(bytes: Buffer): boolean {
   if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return false;
   if (bytes.readUInt32BE(8) !== 13 || bytes.toString('latin1', 12, 16) !== 'IHDR') return false;
+  // zlib is loaded by the first PNG, not with intake: most mails carry none.
+  const { crc32 } = require('node:zlib') as typeof import('node:zlib');
   if (crc32(bytes.subarray(12, 29)) !== bytes.readUInt32BE(29)) return false;
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);

@@ -1,4 +1,3 @@
-import { getDomain } from 'tldts';
 import type { SenderAuthentication } from './intake-result';
 
 /**
@@ -50,6 +49,9 @@ interface MethodResult {
 function organizationalDomain(domain: string): string | null {
   const cleaned = domain.trim().toLowerCase().replace(/\.$/, '');
   if (!/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(cleaned)) return null;
+  // The public-suffix list is loaded by the first alignment check: most mails (and `parse` without
+  // TRUSTED_AUTHSERV_ID) never need one.
+  const { getDomain } = require('tldts') as typeof import('tldts');
   return getDomain(cleaned, { allowPrivateDomains: true }) ?? null;
 }
 

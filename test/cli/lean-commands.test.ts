@@ -28,6 +28,13 @@ it('parse loads neither the database, the metrics nor the mail templates: it rea
   expect(loaded.filter((name) => ['better-sqlite3', 'prom-client', 'mustache'].includes(name))).toEqual([]);
 });
 
+it('parse loads neither zod, pino, node-cron nor the public-suffix list: it checks only its own settings, and logs nothing', async () => {
+  const run = await runCli(['parse', join(FIXTURES, `${fixtureNames()[0]}.eml`)], { preload: REPORTER });
+  expect(run.code).toBe(0);
+  const loaded = loadedPackages(run.stderr);
+  expect(loaded.filter((name) => ['zod', 'pino', 'node-cron', 'tldts'].includes(name))).toEqual([]);
+});
+
 it('queue list loads neither the PDF, the web, the IMAP nor the SMTP stack', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-lean-'));
   const accounts = join(dataDir, 'accounts.csv');

@@ -84,9 +84,16 @@ it('quarantines a mail of 10,000 parts as too many parts', async () => {
   expect(JSON.parse(run.stdout)).toMatchObject({ problems: ['too_many_parts'], disposition: 'quarantine' });
 }, LARGE_INPUT_TIMEOUT);
 
-it('refuses an invalid setting with a clear message', async () => {
+it('refuses an invalid setting it reads with a clear message', async () => {
   const [name] = fixtureNames();
   const run = await runCli(['parse', join(FIXTURES, `${name}.eml`)], { env: { MAX_MIME_DEPTH: 'deep' } });
   expect(run.code).toBe(78);
   expect(run.stderr).toMatch(/MAX_MIME_DEPTH/);
+});
+
+it('reads a mail whatever the settings it does not read say', async () => {
+  const [name] = fixtureNames();
+  const run = await runCli(['parse', join(FIXTURES, `${name}.eml`)], { env: { POLL_SCHEDULE: 'often', WEB_PORT: 'x' } });
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.stdout)).toMatchObject({ messageId: expect.any(String) });
 });

@@ -35,8 +35,10 @@ const USAGE = `usage: cancel-desk <command>
   serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
   poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
-  queue list [--status S|all] [--unread] [--overdue] [--json]
-                                    queued requests, oldest first (all statuses unless --status);
+  queue list [--status S|all] [--unread] [--overdue] [--limit N|--all] [--json]
+                                    queued requests, oldest first (all statuses unless --status): the
+                                    first 100 (--limit N: N; --all: every one), and on stderr how many
+                                    there are when more are left;
                                     --unread: only those with a customer mail nobody has read yet;
                                     --overdue: only undecided ones past their working-day deadline
   queue show <reference> [--json]   one request: status, sender, fields, documents, pre-checks,

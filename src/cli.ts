@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { once } from 'node:events';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { App } from './app';
 import { parseCommandLine, readStream, referenceArgument, refuse, subcommands, UsageError, withApp, type Command } from './cli/command-line';
 import { auditCommands } from './cli/audit-commands';
+import { chunkedOutput } from './cli/chunked-output';
 import { purgeCommand } from './cli/purge-command';
 import { conversationCommands } from './cli/conversation-commands';
 import { correctionCommand } from './cli/correction-command';
@@ -30,8 +30,10 @@ const USAGE = `usage: cancel-desk <command>
   serve                             the web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080)
   poll                              one intake cycle, one outbox flush and one account hand-off run, then exit
   parse <file.eml|->...             what intake makes of each mail, one JSON line per file (no side effects)
-  queue list [--status S|all] [--unread] [--overdue] [--json]
-                                    queued requests, oldest first (all statuses unless --status);
+  queue list [--status S|all] [--unread] [--overdue] [--limit N|--all] [--json]
+                                    queued requests, oldest first (all statuses unless --status): the
+                                    first 100 (--limit N: N; --all: every one), and on stderr how many
+                                    there are when more are left;
                                     --unread: only those with a customer mail nobody has read yet;
                                     --overdue: only undecided ones past their working-day deadline
   queue show <reference> [--json]   one request: status, sender, fields, documents, pre-checks,
@@ -153,33 +155,50 @@ const ownSettingsCommands: Record<string, (args: string[]) => Promise<number>> =
   parse: (files) => parseCommand(files, loadIntakeConfig()),
 };
 
+/** What `queue list` prints unless told otherwise: a page to read, not years of history. */
+const DEFAULT_LIST_LIMIT = 100;
+/** With --unread or --overdue the stderr note counts matches along their index up to here, not the whole history. */
+const COUNTED_AT_MOST = 10_000;
+
 async function queueListCommand(args: string[], config: Config): Promise<number> {
-  const { values } = parseCommandLine({ args, options: { status: { type: 'string' }, unread: { type: 'boolean' }, overdue: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values } = parseCommandLine({
+    args,
+    options: { status: { type: 'string' }, unread: { type: 'boolean' }, overdue: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, all: { type: 'boolean' } },
+  });
   if (values.status !== undefined && values.status !== 'all' && !(REQUEST_STATUSES as readonly string[]).includes(values.status)) {
     throw new UsageError(`queue: --status must be one of ${REQUEST_STATUSES.join(', ')}, all`);
   }
+  if (values.limit !== undefined && (values.all || !/^[1-9]\d{0,8}$/.test(values.limit))) {
+    throw new UsageError(values.all ? 'queue: --limit or --all, not both' : 'queue: --limit must be a whole number from 1');
+  }
+  const limit = values.all ? Infinity : Number(values.limit ?? DEFAULT_LIST_LIMIT);
   const status = values.status === 'all' ? undefined : (values.status as RequestStatus | undefined);
   return withApp(config, async (app) => {
-    const pages = app.queue.requestPages({ status, unread: values.unread, overdueOn: values.overdue ? calendarDay(systemClock.now(), config.timeZone) : undefined });
-    // A page at a time, waiting for the reader: the whole queue is never in memory at once.
-    const write = async (text: string) => {
-      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-    };
+    const filter = { status, unread: values.unread, overdueOn: values.overdue ? calendarDay(systemClock.now(), config.timeZone) : undefined };
+    const total = values.all ? null : app.queue.listingCount(filter, Math.max(COUNTED_AT_MOST, limit + 1));
+    // A page at a time, written in chunks that wait for the reader: the whole queue is never in memory at once.
+    const out = chunkedOutput(process.stdout);
     if (values.json) {
       let first = true;
-      for (const page of pages) {
-        const items = page.map((request) => JSON.stringify(requestJson(request, app.handoffOf(request.reference))));
-        await write(`${first ? '[' : ','}${items.join(',')}`);
-        first = false;
+      for (const page of app.queue.requestPages(filter, { limit })) {
+        for (const request of page) {
+          await out.add(`${first ? '[' : ','}${JSON.stringify(requestJson(request, app.handoffOf(request.reference)))}`);
+          first = false;
+        }
       }
-      await write(first ? '[]\n' : ']\n');
-      return 0;
+      await out.add(first ? '[]\n' : ']\n');
+    } else {
+      await out.add('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n');
+      for (const page of app.queue.requestPages(filter, { limit })) {
+        for (const request of page) {
+          await out.add(terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.dueDate ?? '-'}\t${request.email}\t${request.fields.username ?? '-'}\n`));
+        }
+      }
     }
-    await write('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME\n');
-    for (const page of pages) {
-      await write(
-        page.map((request) => terminalSafe(`${request.reference}\t${request.status}\t${request.receivedAt}\t${request.dueDate ?? '-'}\t${request.email}\t${request.fields.username ?? '-'}\n`)).join(''),
-      );
+    await out.end();
+    if (total !== null && total.count > limit) {
+      const of = total.capped ? `${total.count.toLocaleString('en-US')} or more` : total.count.toLocaleString('en-US');
+      process.stderr.write(`showing the first ${limit.toLocaleString('en-US')} of ${of} requests; --limit N or --all for more\n`);
     }
     return 0;
   });

@@ -299,34 +299,38 @@ export class RequestQueue {
   }
 
   /**
-   * Oldest first, a page at a time so that a queue of any size is read in constant memory; `unread`:
-   * only those with a customer mail staff have not seen; `overdueOn` (a day): only those waiting for
-   * staff whose reply promise ended before that day.
+   * Oldest first, a page at a time so that a queue of any size is read in constant memory, and no
+   * more than `limit` requests; `unread`: only those with a customer mail staff have not seen;
+   * `overdueOn` (a day): only those waiting for staff whose reply promise ended before that day.
    */
-  *requestPages(filter: RequestFilter = {}, pageSize = 200): Generator<CancellationRequest[]> {
-    // Only the conditions the filter sets, so that each page is read from an index in arrival order
-    // (`@x IS NULL OR …` would make every page scan and sort the whole queue).
-    const where = [
-      filter.status !== undefined && 'status = @status',
-      filter.unread && 'unread_since IS NOT NULL',
-      filter.overdueOn !== undefined && "status = 'pending_review' AND due_at < @overdueOn",
-      '(received_at, id) > (@afterReceivedAt, @afterId)',
-    ].filter((condition): condition is string => typeof condition === 'string');
-    const page = this.db.prepare(`SELECT * FROM requests WHERE ${where.join(' AND ')} ORDER BY received_at, id LIMIT @pageSize`);
+  *requestPages(filter: RequestFilter = {}, { limit = Infinity, pageSize = 200 } = {}): Generator<CancellationRequest[]> {
+    const page = this.db.prepare(`SELECT * FROM requests WHERE ${[...listingConditions(filter), '(received_at, id) > (@afterReceivedAt, @afterId)'].join(' AND ')} ORDER BY received_at, id LIMIT @rows`);
     let after: { receivedAt: string; id: number } = { receivedAt: '', id: 0 };
-    for (;;) {
-      const rows = page.all({
-        ...(filter.status !== undefined && { status: filter.status }),
-        ...(filter.overdueOn !== undefined && { overdueOn: filter.overdueOn }),
-        afterReceivedAt: after.receivedAt,
-        afterId: after.id,
-        pageSize,
-      }) as RequestRow[];
+    for (let left = limit; left > 0; ) {
+      const rows = page.all({ ...listingParameters(filter), afterReceivedAt: after.receivedAt, afterId: after.id, rows: Math.min(pageSize, left) }) as RequestRow[];
       if (rows.length === 0) return;
       yield rows.map((row) => this.toRequest(row));
+      left -= rows.length;
       const last = rows.at(-1)!;
       after = { receivedAt: last.received_at, id: last.id };
     }
+  }
+
+  /**
+   * How many requests a listing holds, without reading the queue: the kept count per status
+   * (migration 017) for the whole queue or one status; with `unread` or `overdueOn`, counted along
+   * their index, but no further than `cap` (then `capped`).
+   */
+  listingCount(filter: RequestFilter, cap: number): { count: number; capped: boolean } {
+    if (!filter.unread && filter.overdueOn === undefined) {
+      const count = this.db.prepare('SELECT coalesce(sum(n), 0) FROM request_counts WHERE status = coalesce(@status, status)').pluck().get({ status: filter.status ?? null }) as number;
+      return { count, capped: false };
+    }
+    const count = this.db
+      .prepare(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE ${listingConditions(filter).join(' AND ')} LIMIT @cap)`)
+      .pluck()
+      .get({ ...listingParameters(filter), cap }) as number;
+    return { count, capped: count >= cap };
   }
 
   /** Every matching request, oldest first: for the small sets tests and staff commands look at. */
@@ -609,4 +613,20 @@ export class RequestQueue {
   private now(): string {
     return this.clock.now().toISOString();
   }
+}
+
+/**
+ * Only the conditions the filter sets, so that a listing is read from an index in arrival order
+ * (`@x IS NULL OR …` would make every page scan and sort the whole queue).
+ */
+function listingConditions(filter: RequestFilter): string[] {
+  return [
+    filter.status !== undefined && 'status = @status',
+    filter.unread && 'unread_since IS NOT NULL',
+    filter.overdueOn !== undefined && "status = 'pending_review' AND due_at < @overdueOn",
+  ].filter((condition): condition is string => typeof condition === 'string');
+}
+
+function listingParameters(filter: RequestFilter): Record<string, string> {
+  return { ...(filter.status !== undefined && { status: filter.status }), ...(filter.overdueOn !== undefined && { overdueOn: filter.overdueOn }) };
 }

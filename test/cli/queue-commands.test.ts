@@ -50,6 +50,10 @@ it('queue list --status all lists every status', async () => {
   expect(await listed(['--status', 'all'])).toHaveLength(2);
 });
 
+it('queue list says nothing on stderr when it printed every request', async () => {
+  expect((await runCli(['queue', 'list', '--json'], { env })).stderr).toBe('');
+});
+
 it('queue list without --json is one tab-separated line per request under a header row', async () => {
   const run = await runCli(['queue', 'list'], { env });
   const [header, ...rows] = run.stdout.trimEnd().split('\n');
@@ -114,34 +118,76 @@ it('verify-receipt says it verifies the facts recorded inside the PDF, not the p
   expect(run.stdout).toMatch(/^ {2}reference: +CR-[A-Z0-9]+$/m);
 });
 
-it('queue list --json streams a queue of many pages as one JSON array, oldest first', async () => {
-  const { dataDir, env: manyEnv } = await polledDataDir([]);
-  const harness = await startApp({}, {}, dataDir);
-  for (let index = 0; index < 450; index++) {
-    harness.app.queue.openRequest(
-      {
-        email: `customer${index}@example.com`,
-        senderName: '',
-        language: 'en',
-        fields: { username: `user${index}`, registrationDate: '2020-01-01', reason: 'moving' },
-        registrationDateAmbiguous: false,
-        senderAuthentication: 'pass',
-        subject: 'Cancel',
-        bodyText: 'Cancel',
-        ownText: 'Cancel',
-        messageId: null,
-        repliesTo: [],
-        evidence: [],
-        fieldDoubts: [],
-        documents: [],
-        acknowledge: false,
-      },
-      'test',
-      {},
-    );
-    harness.clock.advance(1000);
-  }
-  harness.app.close();
-  const listed = JSON.parse((await runCli(['queue', 'list', '--json'], { env: manyEnv })).stdout) as { email: string }[];
-  expect(listed.map((request) => request.email)).toEqual(Array.from({ length: 450 }, (_, index) => `customer${index}@example.com`));
+describe('queue list on a queue longer than a page', () => {
+  let manyEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    const polled = await polledDataDir([]);
+    manyEnv = polled.env;
+    const harness = await startApp({}, {}, polled.dataDir);
+    for (let index = 0; index < 450; index++) {
+      harness.app.queue.openRequest(
+        {
+          email: `customer${index}@example.com`,
+          senderName: '',
+          language: 'en',
+          fields: { username: `user${index}`, registrationDate: '2020-01-01', reason: 'moving' },
+          registrationDateAmbiguous: false,
+          senderAuthentication: 'pass',
+          subject: 'Cancel',
+          bodyText: 'Cancel',
+          ownText: 'Cancel',
+          messageId: null,
+          repliesTo: [],
+          evidence: [],
+          fieldDoubts: [],
+          documents: [],
+          acknowledge: false,
+        },
+        'test',
+        {},
+      );
+      harness.clock.advance(1000);
+    }
+    harness.app.close();
+  });
+
+  const customers = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => `customer${from + index}@example.com`);
+
+  it('prints the oldest 100 by default and says on stderr how many there are and how to see more', async () => {
+    const run = await runCli(['queue', 'list', '--json'], { env: manyEnv });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { email: string }[]).map((request) => request.email)).toEqual(customers(0, 100));
+    expect(run.stderr).toBe('showing the first 100 of 450 requests; --limit N or --all for more\n');
+  });
+
+  it('prints as many as --limit asks, as lines under the header row without --json', async () => {
+    const run = await runCli(['queue', 'list', '--limit', '3'], { env: manyEnv });
+    const [header, ...rows] = run.stdout.trimEnd().split('\n');
+    expect(header).toBe('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME');
+    expect(rows.map((row) => row.split('\t')[4])).toEqual(customers(0, 3));
+    expect(run.stderr).toBe('showing the first 3 of 450 requests; --limit N or --all for more\n');
+  });
+
+  it('says nothing on stderr when --limit covers them all', async () => {
+    const run = await runCli(['queue', 'list', '--json', '--limit', '450'], { env: manyEnv });
+    expect(JSON.parse(run.stdout)).toHaveLength(450);
+    expect(run.stderr).toBe('');
+  });
+
+  it('--all --json streams every request, many pages, as one JSON array, oldest first', async () => {
+    const run = await runCli(['queue', 'list', '--all', '--json'], { env: manyEnv });
+    expect((JSON.parse(run.stdout) as { email: string }[]).map((request) => request.email)).toEqual(customers(0, 450));
+    expect(run.stderr).toBe('');
+  });
+
+  it.each([
+    [['--limit', '0'], /--limit must be a whole number from 1/],
+    [['--limit', 'ten'], /--limit must be a whole number from 1/],
+    [['--limit', '5', '--all'], /--limit or --all, not both/],
+  ])('refuses queue list %j as a usage error', async (args, message) => {
+    const run = await runCli(['queue', 'list', ...args], { env: manyEnv });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
 });

@@ -103,6 +103,43 @@ it.each([
   }
 });
 
+it.each([
+  ['the whole queue', ''],
+  ['one status', 'status = ? AND'],
+])("reads the first page of `queue list` for %s along an index in arrival order, sorting nothing", (_what, where) => {
+  const db = new Database(join(harness.dataDir, 'cancel-desk.db'), { readonly: true });
+  try {
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM requests WHERE ${where} (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT 100`)
+      .all(...(where ? ['closed'] : []), '', 0) as { detail: string }[];
+    expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX requests_by_(arrival|status)/);
+    expect(plan.map((step) => step.detail).join('\n')).not.toContain('TEMP B-TREE');
+  } finally {
+    db.close();
+  }
+});
+
+it("gives `queue list` the kept count for the whole queue or one status", async () => {
+  const [first] = await pendingRequests();
+  harness.app.review.decide(first, { kind: 'reject', by: 'alice', reason: 'not the holder' });
+
+  expect(harness.app.queue.listingCount({}, 2)).toEqual({ count: 4, capped: false });
+  expect(harness.app.queue.listingCount({ status: 'pending_review' }, 2)).toEqual({ count: 3, capped: false });
+  expect(harness.app.queue.listingCount({ status: 'approved' }, 2)).toEqual({ count: 0, capped: false });
+});
+
+it('counts an --unread listing no further than the cap it is given', async () => {
+  const references = await pendingRequests();
+  harness.app.close();
+  const db = new Database(join(harness.dataDir, 'cancel-desk.db'));
+  db.prepare("UPDATE requests SET unread_since = '2026-01-01T00:00:00Z' WHERE reference IN (?, ?, ?)").run(...references.slice(0, 3));
+  db.close();
+  harness = await startApp({}, {}, harness.dataDir);
+
+  expect(harness.app.queue.listingCount({ unread: true }, 10)).toEqual({ count: 3, capped: false });
+  expect(harness.app.queue.listingCount({ unread: true }, 2)).toEqual({ count: 2, capped: true });
+});
+
 describe('a search over a long queue', () => {
   let seeded: string;
 

@@ -16,6 +16,7 @@ import {
 } from './receipt-facts';
 import { loadReceiptFonts, sharedFontkit } from './receipt-fonts';
 import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
+import { type TextWidths, textWidths } from './text-width';
 import { formatDay, zonedParts } from './zoned-time';
 import { verificationCode } from './verification-code';
 
@@ -26,29 +27,18 @@ const LABEL_WIDTH = 140;
 const VALUE_X = MARGIN + LABEL_WIDTH;
 const VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH;
 
-/** Per font file and size: the font files are loaded once per process, so their widths can be kept too. */
-const measured = new WeakMap<Uint8Array, Map<number, Map<string, number>>>();
-
-function widthsOf(fontFile: Uint8Array, size: number): Map<string, number> {
-  let sizes = measured.get(fontFile);
-  if (!sizes) measured.set(fontFile, (sizes = new Map()));
-  let widths = sizes.get(size);
-  if (!widths) sizes.set(size, (widths = new Map()));
-  return widths;
-}
-
 interface ReceiptFont {
   font: PDFFont;
-  file: Uint8Array;
+  widths: TextWidths;
 }
 
 function styles(regular: ReceiptFont, bold: ReceiptFont) {
-  const style = ({ font, file }: ReceiptFont, size: number, color: Color, leading: number): TextStyle => ({
+  const style = ({ font, widths }: ReceiptFont, size: number, color: Color, leading: number): TextStyle => ({
     font,
     size,
     color,
     leading,
-    widths: widthsOf(file, size),
+    widths,
   });
   return {
     title: style(bold, 19, INK, 1.4),
@@ -94,8 +84,8 @@ export async function renderReceiptPdf(
   doc.registerFontkit(sharedFontkit);
   const fonts = await loadReceiptFonts();
   const style = styles(
-    { font: await doc.embedFont(fonts.regular, { subset: true }), file: fonts.regular },
-    { font: await doc.embedFont(fonts.bold, { subset: true }), file: fonts.bold },
+    { font: await doc.embedFont(fonts.regular, { subset: true }), widths: textWidths(sharedFontkit.create(fonts.regular)) },
+    { font: await doc.embedFont(fonts.bold, { subset: true }), widths: textWidths(sharedFontkit.create(fonts.bold)) },
   );
 
   doc.setTitle(title, { showInWindowTitleBar: true });

@@ -5,6 +5,7 @@ import type { PDFDocument } from 'pdf-lib';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 type ParsedFont = ReturnType<Fontkit['create']>;
+type GlyphRun = ReturnType<ParsedFont['layout']>;
 
 /*
  * The upstream fontkit, not @pdf-lib/fontkit: the latter's subsetting silently produces blank CJK
@@ -56,3 +57,42 @@ export const sharedFontkit: Fontkit = {
     return font;
   },
 };
+
+/** Customer text varies without end: a cache this full starts over rather than grow. */
+const MAX_LAID_OUT_TEXTS = 1_000;
+
+const layoutCaching = new WeakMap<Uint8Array, ParsedFont>();
+
+/**
+ * fontkit for the receipt: each font parsed once, as by `sharedFontkit`, and each text laid out once
+ * per process. pdf-lib lays out every line it draws, and most lines of a receipt, its wording, are
+ * the same on every receipt. pdf-lib only reads the glyphs of a layout, so one can serve every
+ * document.
+ */
+export const receiptFontkit: Fontkit = {
+  create(bytes) {
+    let font = layoutCaching.get(bytes);
+    if (!font) {
+      font = withLaidOutTexts(sharedFontkit.create(bytes));
+      layoutCaching.set(bytes, font);
+    }
+    return font;
+  },
+};
+
+function withLaidOutTexts(font: ParsedFont): ParsedFont {
+  const laidOut = new Map<string, GlyphRun>();
+  // Everything else, tables and glyph caches included, is read from the shared font.
+  const caching: ParsedFont = Object.create(font);
+  caching.layout = (text, features) => {
+    if (features !== undefined) return font.layout(text, features);
+    let run = laidOut.get(text);
+    if (!run) {
+      run = font.layout(text);
+      if (laidOut.size >= MAX_LAID_OUT_TEXTS) laidOut.clear();
+      laidOut.set(text, run);
+    }
+    return run;
+  };
+  return caching;
+}

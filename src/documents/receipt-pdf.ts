@@ -14,7 +14,7 @@ import {
   type ReceiptFacts,
   receiptFields,
 } from './receipt-facts';
-import { loadReceiptFonts, sharedFontkit } from './receipt-fonts';
+import { loadReceiptFonts, receiptFontkit, sharedFontkit } from './receipt-fonts';
 import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
 import { type TextWidths, textWidths } from './text-width';
 import { formatDay, zonedParts } from './zoned-time';
@@ -81,7 +81,7 @@ export async function renderReceiptPdf(
   const title = wording.documentTitle[facts.kind];
 
   const doc = await PDFDocument.create();
-  doc.registerFontkit(sharedFontkit);
+  doc.registerFontkit(receiptFontkit);
   const fonts = await loadReceiptFonts();
   const style = styles(
     { font: await doc.embedFont(fonts.regular, { subset: true }), widths: textWidths(sharedFontkit.create(fonts.regular)) },
@@ -134,7 +134,9 @@ export async function renderReceiptPdf(
   const when = (iso: string) =>
     fillPlaceholders(wording.values.dateTime, zonedParts(iso, facts.timeZone, facts.language));
 
-  row(wording.labels.receivedAt, [when(facts.receivedAt)]);
+  const received = when(facts.receivedAt);
+  const issued = when(facts.issuedAt);
+  row(wording.labels.receivedAt, [received]);
   row(wording.labels.status, [wording.status[facts.status]]);
   if (facts.closedAt !== undefined) row(wording.labels.closedAt, [when(facts.closedAt)]);
   if (facts.dueDate !== undefined) row(wording.labels.dueDate, [formatDay(facts.dueDate, facts.language)]);
@@ -163,7 +165,7 @@ export async function renderReceiptPdf(
     row(wording.labels.missing, facts.missing.map((item) => wording.missingItems[item]), 'bullet');
   }
   // Issued the minute it was received says nothing new: the row is left out then.
-  if (when(facts.issuedAt) !== when(facts.receivedAt)) row(wording.labels.issuedAt, [when(facts.issuedAt)]);
+  if (issued !== received) row(wording.labels.issuedAt, [issued]);
 
   const section = (heading: string) => {
     flow.gap(12);

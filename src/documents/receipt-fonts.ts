@@ -6,6 +6,7 @@ import type { PDFDocument } from 'pdf-lib';
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 type ParsedFont = ReturnType<Fontkit['create']>;
 type GlyphRun = ReturnType<ParsedFont['layout']>;
+type Glyph = ReturnType<ParsedFont['getGlyph']>;
 
 /*
  * The upstream fontkit, not @pdf-lib/fontkit: the latter's subsetting silently produces blank CJK
@@ -58,29 +59,32 @@ export const sharedFontkit: Fontkit = {
   },
 };
 
-/** Customer text varies without end: a cache this full starts over rather than grow. */
+/** Customer text varies without end: these caches start over when full rather than grow. */
 const MAX_LAID_OUT_TEXTS = 1_000;
 
-const layoutCaching = new WeakMap<Uint8Array, ParsedFont>();
+/** A decoded outline takes about 6 KB; a receipt needs a few hundred. */
+const MAX_DECODED_OUTLINES = 1_000;
+
+const receiptFonts = new WeakMap<Uint8Array, ParsedFont>();
 
 /**
- * fontkit for the receipt: each font parsed once, as by `sharedFontkit`, and each text laid out once
- * per process. pdf-lib lays out every line it draws, and most lines of a receipt, its wording, are
- * the same on every receipt. pdf-lib only reads the glyphs of a layout, so one can serve every
- * document.
+ * fontkit for the receipt: each font parsed once, as by `sharedFontkit`, and each text laid out and
+ * each glyph outline decoded once per process rather than once per document. pdf-lib lays out every
+ * line it draws, and most lines of a receipt, its wording, are the same on every receipt; pdf-lib
+ * and fontkit's subset only read what they get, so one copy serves every document.
  */
 export const receiptFontkit: Fontkit = {
   create(bytes) {
-    let font = layoutCaching.get(bytes);
+    let font = receiptFonts.get(bytes);
     if (!font) {
-      font = withLaidOutTexts(sharedFontkit.create(bytes));
-      layoutCaching.set(bytes, font);
+      font = keepingWork(sharedFontkit.create(bytes));
+      receiptFonts.set(bytes, font);
     }
     return font;
   },
 };
 
-function withLaidOutTexts(font: ParsedFont): ParsedFont {
+function keepingWork(font: ParsedFont): ParsedFont {
   const laidOut = new Map<string, GlyphRun>();
   // Everything else, tables and glyph caches included, is read from the shared font.
   const caching: ParsedFont = Object.create(font);
@@ -93,6 +97,20 @@ function withLaidOutTexts(font: ParsedFont): ParsedFont {
       laidOut.set(text, run);
     }
     return run;
+  };
+  // fontkit's subset decodes every outline it copies, only to find the parts of composite glyphs:
+  // the outlines a receipt's subsets copy are decoded once per process instead.
+  const outlines = new Map<number, Glyph>();
+  caching.getGlyph = (id, codePoints) => {
+    let glyph = outlines.get(id);
+    if (!glyph) {
+      const shared = font.getGlyph(id, codePoints) as Glyph & { _decode(): unknown };
+      const decoded: unknown = shared._decode();
+      glyph = Object.assign(Object.create(shared) as Glyph, { _decode: () => decoded });
+      if (outlines.size >= MAX_DECODED_OUTLINES) outlines.clear();
+      outlines.set(id, glyph);
+    }
+    return glyph;
   };
   return caching;
 }

@@ -30,7 +30,7 @@ const EXTENSION = 7;
 const MAPPED_AS_IS =
   /^(?![\p{M}\p{Default_Ignorable_Code_Point}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\p{Cs}])[\p{Script=Latin}\p{Script=Common}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]$/u;
 
-/** Customer text varies without end: a cache this full starts over rather than grow. */
+/** Customer text varies without end: a cache this full (of texts or characters) starts over rather than grow. */
 const MAX_CACHED_WIDTHS = 20_000;
 
 const perFont = new WeakMap<object, TextWidths>();
@@ -60,6 +60,7 @@ function measureIn(font: ParsedFont): TextWidths {
         const glyph = font.glyphForCodePoint(codePoint);
         if (!substituted.has(glyph.id) && !claimedByInvisible(glyph)) advance = glyph.advanceWidth * scale;
       }
+      if (advances.size >= MAX_CACHED_WIDTHS) advances.clear();
       advances.set(codePoint, advance);
     }
     return advance;

@@ -16,6 +16,18 @@ const SPACE = /^\s+$/u;
 const WORD_SEPARATORS = new Set([...'-_/\\']);
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Text in which every code point is a user-perceived character of its own: no marks, joiners,
+ * variation selectors, emoji modifiers, flags, Hangul jamo or prepended signs (which belong to
+ * other scripts), so it can be split by code point without asking Intl.Segmenter.
+ */
+const ONE_CODE_POINT_EACH =
+  /^(?:(?![\p{M}\p{Grapheme_Extend}\p{Default_Ignorable_Code_Point}\p{Emoji_Modifier}\p{Regional_Indicator}\p{Cs}\r\n])[\p{Script=Latin}\p{Script=Common}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}])*$/u;
+
+function characters(text: string): Iterable<string> {
+  if (ONE_CODE_POINT_EACH.test(text)) return text;
+  return Array.from(graphemes.segment(text), ({ segment }) => segment);
+}
 
 type BreakRule = (before: string, after: string) => boolean;
 
@@ -107,7 +119,7 @@ function chunks(text: string, mayBreak: BreakRule): string[] {
   const result: string[] = [];
   let current = '';
   let previous = '';
-  for (const { segment } of graphemes.segment(text)) {
+  for (const segment of characters(text)) {
     if (current !== '' && mayBreak(previous, segment)) {
       result.push(current);
       current = '';

@@ -1,6 +1,7 @@
 import { type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage, PageSizes } from 'pdf-lib';
 
 import { breakLines } from './line-breaking';
+import type { TextWidths } from './text-width';
 
 const [PAGE_WIDTH, PAGE_HEIGHT] = PageSizes.A4;
 export const MARGIN = 56;
@@ -17,21 +18,8 @@ export interface TextStyle {
   color: Color;
   /** Multiple of the font size. */
   leading: number;
-  /** Widths of text already measured in this font and size, kept across documents. */
-  widths: Map<string, number>;
-}
-
-/** Customer text varies without end: a cache this full starts over rather than grow. */
-const MAX_CACHED_WIDTHS = 20_000;
-
-function measuredWidth(style: TextStyle, text: string): number {
-  let width = style.widths.get(text);
-  if (width === undefined) {
-    width = style.font.widthOfTextAtSize(text, style.size);
-    if (style.widths.size >= MAX_CACHED_WIDTHS) style.widths.clear();
-    style.widths.set(text, width);
-  }
-  return width;
+  /** Of `font`'s file, kept across documents. */
+  widths: TextWidths;
 }
 
 export type Marker = 'bullet' | 'checkbox';
@@ -64,7 +52,7 @@ export class FlowWriter {
   ): PlacedLine[] {
     const textX = marker ? x + MARKER_INDENT : x;
     const textWidth = marker ? width - MARKER_INDENT : width;
-    return breakLines(text, textWidth, (piece) => measuredWidth(style, piece)).map((line, index) => ({
+    return breakLines(text, textWidth, (piece) => style.widths.widthOf(piece, style.size)).map((line, index) => ({
       text: line,
       x: textX,
       style,

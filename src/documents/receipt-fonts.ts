@@ -5,6 +5,8 @@ import type { PDFDocument } from 'pdf-lib';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 type ParsedFont = ReturnType<Fontkit['create']>;
+type GlyphRun = ReturnType<ParsedFont['layout']>;
+type Glyph = ReturnType<ParsedFont['getGlyph']>;
 
 /*
  * The upstream fontkit, not @pdf-lib/fontkit: the latter's subsetting silently produces blank CJK
@@ -56,3 +58,59 @@ export const sharedFontkit: Fontkit = {
     return font;
   },
 };
+
+/** Customer text varies without end: these caches start over when full rather than grow. */
+const MAX_LAID_OUT_TEXTS = 1_000;
+
+/** A decoded outline takes about 6 KB; a receipt needs a few hundred. */
+const MAX_DECODED_OUTLINES = 1_000;
+
+const receiptFonts = new WeakMap<Uint8Array, ParsedFont>();
+
+/**
+ * fontkit for the receipt: each font parsed once, as by `sharedFontkit`, and each text laid out and
+ * each glyph outline decoded once per process rather than once per document. pdf-lib lays out every
+ * line it draws, and most lines of a receipt, its wording, are the same on every receipt; pdf-lib
+ * and fontkit's subset only read what they get, so one copy serves every document.
+ */
+export const receiptFontkit: Fontkit = {
+  create(bytes) {
+    let font = receiptFonts.get(bytes);
+    if (!font) {
+      font = keepingWork(sharedFontkit.create(bytes));
+      receiptFonts.set(bytes, font);
+    }
+    return font;
+  },
+};
+
+function keepingWork(font: ParsedFont): ParsedFont {
+  const laidOut = new Map<string, GlyphRun>();
+  // Everything else, tables and glyph caches included, is read from the shared font.
+  const caching: ParsedFont = Object.create(font);
+  caching.layout = (text, features) => {
+    if (features !== undefined) return font.layout(text, features);
+    let run = laidOut.get(text);
+    if (!run) {
+      run = font.layout(text);
+      if (laidOut.size >= MAX_LAID_OUT_TEXTS) laidOut.clear();
+      laidOut.set(text, run);
+    }
+    return run;
+  };
+  // fontkit's subset decodes every outline it copies, only to find the parts of composite glyphs:
+  // the outlines a receipt's subsets copy are decoded once per process instead.
+  const outlines = new Map<number, Glyph>();
+  caching.getGlyph = (id, codePoints) => {
+    let glyph = outlines.get(id);
+    if (!glyph) {
+      const shared = font.getGlyph(id, codePoints) as Glyph & { _decode(): unknown };
+      const decoded: unknown = shared._decode();
+      glyph = Object.assign(Object.create(shared) as Glyph, { _decode: () => decoded });
+      if (outlines.size >= MAX_DECODED_OUTLINES) outlines.clear();
+      outlines.set(id, glyph);
+    }
+    return glyph;
+  };
+  return caching;
+}

@@ -14,8 +14,9 @@ import {
   type ReceiptFacts,
   receiptFields,
 } from './receipt-facts';
-import { loadReceiptFonts, sharedFontkit } from './receipt-fonts';
+import { loadReceiptFonts, receiptFontkit, sharedFontkit } from './receipt-fonts';
 import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
+import { type TextWidths, textWidths } from './text-width';
 import { formatDay, zonedParts } from './zoned-time';
 import { verificationCode } from './verification-code';
 
@@ -26,29 +27,18 @@ const LABEL_WIDTH = 140;
 const VALUE_X = MARGIN + LABEL_WIDTH;
 const VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH;
 
-/** Per font file and size: the font files are loaded once per process, so their widths can be kept too. */
-const measured = new WeakMap<Uint8Array, Map<number, Map<string, number>>>();
-
-function widthsOf(fontFile: Uint8Array, size: number): Map<string, number> {
-  let sizes = measured.get(fontFile);
-  if (!sizes) measured.set(fontFile, (sizes = new Map()));
-  let widths = sizes.get(size);
-  if (!widths) sizes.set(size, (widths = new Map()));
-  return widths;
-}
-
 interface ReceiptFont {
   font: PDFFont;
-  file: Uint8Array;
+  widths: TextWidths;
 }
 
 function styles(regular: ReceiptFont, bold: ReceiptFont) {
-  const style = ({ font, file }: ReceiptFont, size: number, color: Color, leading: number): TextStyle => ({
+  const style = ({ font, widths }: ReceiptFont, size: number, color: Color, leading: number): TextStyle => ({
     font,
     size,
     color,
     leading,
-    widths: widthsOf(file, size),
+    widths,
   });
   return {
     title: style(bold, 19, INK, 1.4),
@@ -91,11 +81,11 @@ export async function renderReceiptPdf(
   const title = wording.documentTitle[facts.kind];
 
   const doc = await PDFDocument.create();
-  doc.registerFontkit(sharedFontkit);
+  doc.registerFontkit(receiptFontkit);
   const fonts = await loadReceiptFonts();
   const style = styles(
-    { font: await doc.embedFont(fonts.regular, { subset: true }), file: fonts.regular },
-    { font: await doc.embedFont(fonts.bold, { subset: true }), file: fonts.bold },
+    { font: await doc.embedFont(fonts.regular, { subset: true }), widths: textWidths(sharedFontkit.create(fonts.regular)) },
+    { font: await doc.embedFont(fonts.bold, { subset: true }), widths: textWidths(sharedFontkit.create(fonts.bold)) },
   );
 
   doc.setTitle(title, { showInWindowTitleBar: true });
@@ -144,7 +134,9 @@ export async function renderReceiptPdf(
   const when = (iso: string) =>
     fillPlaceholders(wording.values.dateTime, zonedParts(iso, facts.timeZone, facts.language));
 
-  row(wording.labels.receivedAt, [when(facts.receivedAt)]);
+  const received = when(facts.receivedAt);
+  const issued = when(facts.issuedAt);
+  row(wording.labels.receivedAt, [received]);
   row(wording.labels.status, [wording.status[facts.status]]);
   if (facts.closedAt !== undefined) row(wording.labels.closedAt, [when(facts.closedAt)]);
   if (facts.dueDate !== undefined) row(wording.labels.dueDate, [formatDay(facts.dueDate, facts.language)]);
@@ -173,7 +165,7 @@ export async function renderReceiptPdf(
     row(wording.labels.missing, facts.missing.map((item) => wording.missingItems[item]), 'bullet');
   }
   // Issued the minute it was received says nothing new: the row is left out then.
-  if (when(facts.issuedAt) !== when(facts.receivedAt)) row(wording.labels.issuedAt, [when(facts.issuedAt)]);
+  if (issued !== received) row(wording.labels.issuedAt, [issued]);
 
   const section = (heading: string) => {
     flow.gap(12);

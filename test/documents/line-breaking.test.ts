@@ -71,3 +71,14 @@ test('measures each piece of a paragraph, never the growing line again', () => {
   expect(lines.join('')).toBe(LONG_CHINESE_REASON);
   expect(measured.join('').length).toBeLessThanOrEqual(3 * LONG_CHINESE_REASON.length);
 });
+
+/** Every user-perceived character one unit wide, however many code points it takes. */
+const perceived = (text: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)).length;
+
+test('never splits a character built of several code points: accents, emoji sequences, flags, jamo', () => {
+  const marked = 'cafe\u0301 re\u0301sume\u0301';
+  expect(breakLines(marked, 3, perceived)).toEqual(['caf', 'e\u0301', 're\u0301s', 'ume\u0301']);
+  expect(breakLines('我👨‍👩‍👧👍🏽🇨🇳🇯🇵好', 2, perceived)).toEqual(['我', '👨‍👩‍👧👍🏽', '🇨🇳🇯🇵', '好']);
+  expect(breakLines('abc\u1100\u1161\u11A8de', 2, perceived)).toEqual(['ab', 'c\u1100\u1161\u11A8', 'de']);
+  expect(breakLines('葛\u{E0100}葛\u{E0100}葛', 2, perceived)).toEqual(['葛\u{E0100}葛\u{E0100}', '葛']);
+});

@@ -34,6 +34,15 @@ export class VaultKeyRecord {
     })();
   }
 
+  /** Whether every file from before data keys is known to be sealed again (`markOldFilesUpgraded`). */
+  oldFilesUpgraded(): boolean {
+    return this.db.prepare('SELECT old_files_upgraded_at IS NOT NULL FROM vault_key WHERE id = 1').pluck().get() === 1;
+  }
+
+  markOldFilesUpgraded(): void {
+    this.db.prepare('UPDATE vault_key SET old_files_upgraded_at = ? WHERE id = 1').run(this.clock.now().toISOString());
+  }
+
   startRotation(to: string): void {
     this.db.prepare('UPDATE vault_key SET rotating_to = ? WHERE id = 1').run(to);
   }

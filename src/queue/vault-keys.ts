@@ -99,7 +99,11 @@ export interface UnlockSettings {
  */
 export async function unlockVault(settings: UnlockSettings): Promise<UnlockedVault> {
   const unlocked = await unlockRecorded(settings);
-  await upgradeOldFormat(unlocked.vault, settings.keys, settings.log);
+  // Every file sealed since has a data key: once the old ones are done, no start need look again.
+  if (!settings.record.oldFilesUpgraded()) {
+    await upgradeOldFormat(unlocked.vault, settings.keys, settings.log);
+    settings.record.markOldFilesUpgraded();
+  }
   return unlocked;
 }
 

@@ -318,6 +318,19 @@ describe('a DATA_DIR written before data keys (files sealed directly under the v
     again.app.close();
   });
 
+  it('marks the upgrade finished only once every file is sealed again, so later starts do not look through the documents', async () => {
+    const { harness } = await oldDesk();
+    const marked = () => {
+      const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+      const done = new VaultKeyRecord(db, new FakeClock()).oldFilesUpgraded();
+      db.close();
+      return done;
+    };
+    expect(marked()).toBe(false);
+    (await startApp({}, {}, harness.dataDir)).app.close();
+    expect(marked()).toBe(true);
+  });
+
   it('an upgrade stopped midway is finished by vault rotate-key, after which no file is under the vault key', async () => {
     const { harness, contents } = await oldDesk();
     const db = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
@@ -331,6 +344,9 @@ describe('a DATA_DIR written before data keys (files sealed directly under the v
     await fs.rm(file);
     await fs.mkdir(file);
     await expect(startApp({}, {}, harness.dataDir)).rejects.toThrow(/EISDIR/);
+    const stopped = openDatabase(join(harness.dataDir, 'cancel-desk.db'));
+    expect(new VaultKeyRecord(stopped, new FakeClock()).oldFilesUpgraded()).toBe(false);
+    stopped.close();
     expect([...contents.keys()].filter((id) => id !== last).map((id) => formatOf(harness, id))).toContain('CDV2');
     await fs.rmdir(file);
     writeFileSync(file, bytes);

@@ -19,13 +19,14 @@ export function oldFormatFile(vaultKey: Buffer, id: string, content: Buffer): Bu
 export function toOldFormat(dataDir: string, vaultKey: Buffer, contents: Map<string, Buffer>): void {
   for (const [id, content] of contents) writeFileSync(join(dataDir, 'vault', `${id}.bin`), oldFormatFile(vaultKey, id, content));
   const db = new Database(join(dataDir, 'cancel-desk.db'));
-  // Everything migrations 015 to 017 made: data keys, the search indexes and the queue's order and counts, with their triggers.
+  // Everything migrations 015 to 018 made: data keys, the search indexes and the queue's order and counts, with their triggers, and the mark of old files upgraded.
   db.exec(`DROP TABLE document_keys;
     DROP TRIGGER request_counts_insert; DROP TRIGGER request_counts_update; DROP TRIGGER request_counts_delete;
     DROP TABLE request_counts; DROP INDEX requests_in_queue_order; DROP INDEX requests_in_order; DROP INDEX requests_by_arrival;
     DROP TRIGGER requests_searchable_insert; DROP TRIGGER requests_searchable_update; DROP TRIGGER requests_searchable_delete;
     DROP TRIGGER request_messages_searchable_insert; DROP TRIGGER request_messages_searchable_update; DROP TRIGGER request_messages_searchable_delete;
-    DROP TABLE request_search; DROP TABLE message_search; DROP INDEX requests_short_fields;`);
+    DROP TABLE request_search; DROP TABLE message_search; DROP INDEX requests_short_fields;
+    ALTER TABLE vault_key DROP COLUMN old_files_upgraded_at;`);
   db.pragma('user_version = 14');
   db.close();
 }

@@ -15,6 +15,7 @@ import * as retention from './014-retention';
 import * as documentKeys from './015-document-keys';
 import * as searchIndex from './016-search-index';
 import * as queueOrderAndCounts from './017-queue-order-and-counts';
+import * as oldFilesUpgraded from './018-old-files-upgraded';
 
 /** Applied in order, each once; a new schema change is a new numbered file added here, never an edit. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -35,4 +36,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 15, name: '015-document-keys', sql: documentKeys.sql },
   { version: 16, name: '016-search-index', sql: searchIndex.sql },
   { version: 17, name: '017-queue-order-and-counts', sql: queueOrderAndCounts.sql },
+  { version: 18, name: '018-old-files-upgraded', sql: oldFilesUpgraded.sql },
 ];

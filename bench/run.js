@@ -10,6 +10,7 @@ const { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rea
 const { join } = require('node:path');
 const { tmpdir } = require('node:os');
 const { spawn, spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const { seedRequests } = require('./seed-requests');
 
 const root = join(__dirname, '..');
@@ -78,12 +79,17 @@ async function parseFigures() {
 }
 
 // ---- PDF: our receipt vs bare pdf-lib with the same fonts embedded and subset ----
+// Each receipt another customer's, as in a real run: what a renderer keeps from one receipt to the next is only what truly repeats (the wording).
+const REASONS = {
+  zh: ['我已经移民海外，不再需要这个号码了。另外，“资费”太贵（每月 98 元）！', '换了工作，公司给配了新手机号，这个号码用不上了。', '信号太差，在家里经常打不通电话，决定换运营商。', '孩子出国读书，之前给他办的副卡不再需要。'],
+  en: ['I moved abroad and no longer need this number; the tariff is too high as well.', 'My employer gave me a new phone and number, so this one is not used any more.', 'Coverage at my home is poor and calls drop all the time; I am switching providers.', 'The eSIM was for a trip to Japan last spring, which is long over.'],
+};
 function receiptFacts(language, index) {
   return {
     kind: 'acknowledgement', reference: `CR-BENCH${String(index).padStart(4, '0')}`, language, receivedAt: '2026-11-27T17:03:00+08:00', timeZone: 'Asia/Shanghai',
-    status: 'pending_review', sender: 'zhang.wei@example.cn', username: 'zhangwei88', registrationDate: '2023-05', dueDate: '2026-12-02',
-    reason: language === 'zh' ? '我已经移民海外，不再需要这个号码了。另外，“资费”太贵（每月 98 元）！' : 'I moved abroad and no longer need this number; the tariff is too high as well.',
-    idDocuments: [{ filename: language === 'zh' ? '身份证正面.jpg' : 'passport-scan.jpg', sha256: '3f2a9c81b7e4d5a6c7b8e9f00112233445566778899aabbccddeeff001122334' }],
+    status: 'pending_review', sender: `customer${index}@example.cn`, username: `user${index * 7919 % 100000}`, registrationDate: '2023-05', dueDate: '2026-12-02',
+    reason: REASONS[language][index % REASONS[language].length],
+    idDocuments: [{ filename: language === 'zh' ? `身份证正面-${index}.jpg` : `passport-scan-${index}.jpg`, sha256: createHash('sha256').update(String(index)).digest('hex') }],
     missing: [], issuedAt: '2026-11-27T09:05:00Z',
   };
 }

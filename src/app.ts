@@ -41,7 +41,7 @@ import { RetentionStore } from './queue/retention-store';
 import { purgeExpired, type RetentionSummary } from './retention/purge-expired';
 import type { AccountHandoff, ReviewService } from './review/review-service';
 import { createStaffDirectory, type PasswordCost, type StaffRoster } from './review/staff-directory';
-import { receiptWorkerPool, type ReceiptRenderer } from './documents/receipt-renderer';
+import { childProcessRenderer, type ReceiptRenderer } from './documents/receipt-renderer';
 import type { InboxWatch } from './mailbox/imap-watch';
 import { createAccessTokens } from './mailbox/oauth2-tokens';
 import { createTriageService, type TriageService } from './triage/triage-service';
@@ -139,7 +139,7 @@ export async function createApp(config: Config, clock: Clock, log: Logger, overr
     const transports = await import('./outbox/nodemailer-transports');
     return smtp ? transports.createSmtpTransport(smtp, tokens) : transports.createDirectoryTransport(join(config.dataDir, 'outgoing'));
   });
-  const receipts = overrides.receipts ?? receiptWorkerPool();
+  const receipts = overrides.receipts ?? childProcessRenderer();
   const compose = compositionSettings(config, receiptKey, receipts.render);
   const staff = new StaffStore(db, clock);
   const accounts = new AccountStore(db, clock);

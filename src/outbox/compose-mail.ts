@@ -15,7 +15,7 @@ export interface CompositionSettings {
   templatesDir: string;
   mailFrom: { name: string; address: string };
   receiptKey: Buffer;
-  /** In a worker thread for the daemon, so composing a mail never holds up intake or the console. */
+  /** In a child process for the daemon, so composing a mail never holds up intake or the console. */
   renderReceipt: RenderReceipt;
   timeZone: string;
   /** The working-day reply promise, as the acknowledgement states it. */

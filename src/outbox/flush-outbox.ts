@@ -21,7 +21,7 @@ export interface FlushSummary {
   sendFailed: number;
 }
 
-/** Mails composed ahead of the one being sent: enough to keep a receipt worker busy, few enough to stay small in memory. */
+/** Mails composed ahead of the one being sent: enough to keep the receipt renderer busy, few enough to stay small in memory. */
 const LOOKAHEAD = 4;
 
 /**

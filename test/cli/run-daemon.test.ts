@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, until } from '../support/daemon';
 import { FIXTURES, fixtureNames, loadFixture } from '../support/fixtures';
+import { childrenRunning, running } from '../support/processes';
 
 jest.setTimeout(90_000);
 
@@ -27,6 +28,20 @@ it('runs an intake cycle at start and on its schedule, logs one line per message
   expect(handled.every((line) => line.outcome === 'queued' && typeof line.reference === 'string')).toBe(true);
   expect(lines.at(-1)).toMatchObject({ event: 'daemon_stopped' });
   expect(JSON.stringify(lines)).not.toContain('river.song42');
+});
+
+it('renders receipts in a child process and leaves none behind when it stops on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cancel-desk-daemon-renderer-'));
+  mkdirSync(join(dataDir, 'inbox'));
+  copyFileSync(join(FIXTURES, 'en-iphone-heic-prose.eml'), join(dataDir, 'inbox', 'first.eml'));
+  const daemon = startDaemon(dataDir);
+
+  await until(() => daemon.lines.some((line) => line.event === 'mail_sent'), 20_000);
+  const renderers = childrenRunning(daemon.pid, 'receipt-worker.js');
+  expect(renderers).toHaveLength(1);
+  daemon.kill('SIGTERM');
+  expect(await daemon.exited).toBe(0);
+  expect(renderers.filter(running)).toEqual([]);
 });
 
 it('handles every fixture on the embedded default as the pipeline promises, and nothing more on later cycles', async () => {

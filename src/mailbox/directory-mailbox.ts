@@ -21,6 +21,9 @@ export function createDirectoryMailbox(inboxDir: string): Mailbox {
     quarantine: path.join(inbox, 'quarantine'),
   };
 
+  /** The stub of each mail read and not yet settled: settling it need not read the mail again. File names are never reused for other mail. */
+  const stubs = new Map<string, string>();
+
   const session: MailboxSession = {
     // File names never get reused for other mail behind our back.
     generation: 'files',
@@ -43,17 +46,25 @@ export function createDirectoryMailbox(inboxDir: string): Mailbox {
     },
 
     async read(message) {
-      return fs.readFile(path.join(inbox, fileNameOf(message)));
+      const raw = await fs.readFile(path.join(inbox, fileNameOf(message)));
+      stubs.set(message.key, stubOf(fileNameOf(message), raw));
+      return raw;
     },
 
     async settle(message, destination) {
       const fileName = fileNameOf(message);
       const source = path.join(inbox, fileName);
       const target = await firstFreeName(folders[destination], fileName);
+      const stub = stubs.get(message.key);
+      stubs.delete(message.key);
       try {
         if (destination === 'processed') {
-          await fs.writeFile(target, stubOf(fileName, await fs.readFile(source)), { flag: 'wx', mode: 0o600 });
-          await fs.rm(source);
+          await fs.writeFile(target, stub ?? stubOf(fileName, await fs.readFile(source)), { flag: 'wx', mode: 0o600 });
+          // Gone meanwhile (settled elsewhere): its stub is not ours to leave.
+          await fs.unlink(source).catch(async (error: unknown) => {
+            if (isMissing(error)) await fs.rm(target, { force: true });
+            throw error;
+          });
         } else {
           await fs.rename(source, target);
           await fs.chmod(target, 0o600);

@@ -80,13 +80,17 @@ export function createDirectoryTransport(directory: string): MailTransport {
   return {
     async send(mail) {
       const message = await renderEml(mail);
-      await mkdir(directory, { recursive: true, mode: 0o700 });
       const name = `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`;
       const path = join(directory, name);
-      // A leftover from a crash would keep its own mode: written anew.
-      await rm(`${path}.tmp`, { force: true });
-      await writeFile(`${path}.tmp`, message, { flag: 'wx', mode: 0o600 });
-      await rename(`${path}.tmp`, path);
+      const temporary = `${path}.tmp`;
+      await writeFile(temporary, message, { flag: 'wx', mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+        // The folder is made when first found missing; a leftover from a crash would keep its own mode: written anew.
+        if (error.code === 'ENOENT') await mkdir(directory, { recursive: true, mode: 0o700 });
+        else if (error.code === 'EEXIST') await rm(temporary, { force: true });
+        else throw error;
+        await writeFile(temporary, message, { flag: 'wx', mode: 0o600 });
+      });
+      await rename(temporary, path);
     },
     // Writing files holds no connection open.
     close: () => undefined,

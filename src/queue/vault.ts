@@ -121,10 +121,14 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
 
   return {
     async put(content) {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
       const id = randomBytes(16).toString('hex');
       const dataKey = randomBytes(32);
-      await write(id, dataKey, content);
+      // The folder is made when a write finds it missing, not asked for before every document.
+      await write(id, dataKey, content).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(directory, { recursive: true, mode: 0o700 });
+        await write(id, dataKey, content);
+      });
       return { vaultId: id, dataKey: wrapDataKey(key, id, dataKey) };
     },
 

@@ -140,6 +140,32 @@ test('an empty inbox lists nothing', async () => {
   expect(await withSession((session) => session.pending())).toEqual([]);
 });
 
+test('a mail read, then settled, gets the stub of what was read', async () => {
+  await deliver('read.eml', mail(1));
+
+  await withSession(async (session) => {
+    const [message] = await session.pending();
+    await session.read(message);
+    await session.settle(message, 'processed');
+  });
+
+  const stub = await fs.readFile(path.join(inboxDir, 'processed', 'read.eml'), 'utf8');
+  expect(stub).toContain(`sha256: ${createHash('sha256').update(mail(1)).digest('hex')}`);
+  expect(stub).toContain(`bytes: ${Buffer.byteLength(mail(1))}`);
+});
+
+test('settle of a mail read, then gone (settled elsewhere), rejects and leaves no stub', async () => {
+  await deliver('gone.eml', mail(1));
+
+  await withSession(async (session) => {
+    const [message] = await session.pending();
+    await session.read(message);
+    await fs.rm(path.join(inboxDir, 'gone.eml'));
+    await expect(session.settle(message, 'processed')).rejects.toThrow(/no longer in/);
+  });
+  expect(await fs.readdir(path.join(inboxDir, 'processed'))).toEqual([]);
+});
+
 test('settle rejects when the file is already gone', async () => {
   await deliver('gone.eml', mail(1));
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/queue/database';
@@ -158,4 +158,12 @@ describe('files of the old format, sealed directly under the vault key', () => {
     expect(keys.find(id)).toEqual({ ...recorded, oldFormat: false });
     expect(keys.find(id)!.oldFormat).toBe(false);
   });
+});
+
+it('makes its folder again when it was removed while the desk runs', async () => {
+  const { dir, keys, vault } = place();
+  const opened = vault(randomBytes(32));
+  await stored(opened, keys, Buffer.from('first'));
+  rmSync(join(dir, 'vault'), { recursive: true });
+  expect(await opened.get(await stored(opened, keys, Buffer.from('second')))).toEqual(Buffer.from('second'));
 });

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -83,14 +83,18 @@ export function createDirectoryTransport(directory: string): MailTransport {
       const name = `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`;
       const path = join(directory, name);
       const temporary = `${path}.tmp`;
-      await writeFile(temporary, message, { flag: 'wx', mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+      // Synchronous calls, as the directory mailbox's: a small local file, where an asynchronous call costs many times the CPU.
+      try {
+        writeFileSync(temporary, message, { flag: 'wx', mode: 0o600 });
+      } catch (error) {
         // The folder is made when first found missing; a leftover from a crash would keep its own mode: written anew.
-        if (error.code === 'ENOENT') await mkdir(directory, { recursive: true, mode: 0o700 });
-        else if (error.code === 'EEXIST') await rm(temporary, { force: true });
+        const { code } = error as NodeJS.ErrnoException;
+        if (code === 'ENOENT') mkdirSync(directory, { recursive: true, mode: 0o700 });
+        else if (code === 'EEXIST') rmSync(temporary, { force: true });
         else throw error;
-        await writeFile(temporary, message, { flag: 'wx', mode: 0o600 });
-      });
-      await rename(temporary, path);
+        writeFileSync(temporary, message, { flag: 'wx', mode: 0o600 });
+      }
+      renameSync(temporary, path);
     },
     // Writing files holds no connection open.
     close: () => undefined,

@@ -82,8 +82,16 @@ const SEARCH_MATCH_IDS = `SELECT rowid AS id FROM request_search WHERE request_s
  * the queue however few match: which of the two is asked for, not guessed.
  */
 const MANY_MATCHES = 1000;
-/** Each index's matches counted only up to the limit: the FTS cursor stops there, so telling few from many costs as little for a common word as for a rare one. */
-const FEW_IN_INDEX = (table: 'request_search' | 'message_search') => `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH @phrase LIMIT ${MANY_MATCHES + 1})`;
+/**
+ * Each index's matches gathered only up to the limit: the FTS cursor stops there, so telling few
+ * from many costs as little for a common word as for a rare one, and few are then at hand, not
+ * looked up again for the count and the page.
+ */
+const FIRST_MATCHES = {
+  requests: `SELECT rowid FROM request_search WHERE request_search MATCH @phrase LIMIT ${MANY_MATCHES + 1}`,
+  messages: `SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
+    WHERE message_search MATCH @phrase LIMIT ${MANY_MATCHES + 1}`,
+};
 /**
  * A trigram index finds nothing shorter than three characters, so one or two (a Chinese given name
  * such as 李娜, an initial) are matched against the short fields only. The mail texts are left out
@@ -179,11 +187,12 @@ export class ReviewStore {
 
   private indexedSearchPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
     const phrase = { phrase: parameters.phrase };
-    const fewIn = (table: 'request_search' | 'message_search') => (this.db.prepare(FEW_IN_INDEX(table)).pluck().get(phrase) as number) <= MANY_MATCHES;
-    if (fewIn('request_search') && fewIn('message_search')) {
-      const from = `(${SEARCH_MATCH_IDS}) AS matched CROSS JOIN requests ON requests.id = matched.id ${whereClause(conditions)}`;
-      const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(parameters) as number;
-      return { items: this.listed(from, parameters, offset, limit), total, totalCapped: false };
+    const [inRequests, inMessages] = [FIRST_MATCHES.requests, FIRST_MATCHES.messages].map((sql) => this.db.prepare(sql).pluck().all(phrase) as number[]);
+    if (inRequests.length <= MANY_MATCHES && inMessages.length <= MANY_MATCHES) {
+      const matched = { ...parameters, matches: JSON.stringify([...new Set([...inRequests, ...inMessages])]) };
+      const from = `json_each(@matches) AS matched CROSS JOIN requests ON requests.id = matched.value ${whereClause(conditions)}`;
+      const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(matched) as number;
+      return { items: this.listed(from, matched, offset, limit), total, totalCapped: false };
     }
     // Many: the matches gathered once, then counted and paged along the queue-order index in the same statement; apart, each would gather them again.
     const where = whereClause([...conditions, 'requests.id IN matched']);

@@ -105,7 +105,7 @@ export interface AppOverrides {
   passwordCost?: PasswordCost;
   /** Whether sending is paused, for a health check under test; by default the outbox's own breaker says. */
   sendingPaused?: () => boolean;
-  /** Receipts in this thread, where a worker pool is not worth starting (tests). */
+  /** Receipts in this thread, where a renderer process is not worth starting (tests). */
   receipts?: ReceiptRenderer;
 }
 

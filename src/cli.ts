@@ -198,7 +198,9 @@ async function queueListCommand(args: string[], config: Config): Promise<number>
     await out.end();
     if (total !== null && total.count > limit) {
       const of = total.capped ? `${total.count.toLocaleString('en-US')} or more` : total.count.toLocaleString('en-US');
-      process.stderr.write(`showing the first ${limit.toLocaleString('en-US')} of ${of} requests; --limit N or --all for more\n`);
+      // Years of history list decided requests first: the way to the waiting ones is named too.
+      const narrower = status === undefined ? ', --status S for one status' : '';
+      process.stderr.write(`showing the first ${limit.toLocaleString('en-US')} of ${of} requests, oldest first; --limit N or --all for more${narrower}\n`);
     }
     return 0;
   });

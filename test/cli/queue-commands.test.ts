@@ -158,7 +158,7 @@ describe('queue list on a queue longer than a page', () => {
     const run = await runCli(['queue', 'list', '--json'], { env: manyEnv });
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { email: string }[]).map((request) => request.email)).toEqual(customers(0, 100));
-    expect(run.stderr).toBe('showing the first 100 of 450 requests; --limit N or --all for more\n');
+    expect(run.stderr).toBe('showing the first 100 of 450 requests, oldest first; --limit N or --all for more, --status S for one status\n');
   });
 
   it('prints as many as --limit asks, as lines under the header row without --json', async () => {
@@ -166,7 +166,13 @@ describe('queue list on a queue longer than a page', () => {
     const [header, ...rows] = run.stdout.trimEnd().split('\n');
     expect(header).toBe('REFERENCE\tSTATUS\tRECEIVED\tDUE\tEMAIL\tUSERNAME');
     expect(rows.map((row) => row.split('\t')[4])).toEqual(customers(0, 3));
-    expect(run.stderr).toBe('showing the first 3 of 450 requests; --limit N or --all for more\n');
+    expect(run.stderr).toBe('showing the first 3 of 450 requests, oldest first; --limit N or --all for more, --status S for one status\n');
+  });
+
+  it('names --status in the note only when the listing is not of one status already', async () => {
+    const [{ status }] = JSON.parse((await runCli(['queue', 'list', '--json', '--limit', '1'], { env: manyEnv })).stdout) as { status: string }[];
+    const run = await runCli(['queue', 'list', '--status', status, '--limit', '3'], { env: manyEnv });
+    expect(run.stderr).toMatch(/^showing the first 3 of [\d,]+ requests, oldest first; --limit N or --all for more\n$/);
   });
 
   it('says nothing on stderr when --limit covers them all', async () => {

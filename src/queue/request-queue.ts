@@ -14,6 +14,7 @@ import { requestProblems } from '../intake/request-problems';
 import type { Db } from './database';
 import { DocumentKeys } from './document-keys';
 import type { EventLog } from './event-log';
+import { keptCount } from './request-counts';
 import { toStoredDocument, type DocumentRow, type IncomingMail, type SealedDocument, type StoredDocument } from './incoming-mail';
 import type { MailPurpose, OutboxStore } from './outbox-store';
 import { isUndecided, statusForProblems, type RequestStatus } from './request-status';
@@ -322,10 +323,7 @@ export class RequestQueue {
    * their index, but no further than `cap` (then `capped`).
    */
   listingCount(filter: RequestFilter, cap: number): { count: number; capped: boolean } {
-    if (!filter.unread && filter.overdueOn === undefined) {
-      const count = this.db.prepare('SELECT coalesce(sum(n), 0) FROM request_counts WHERE status = coalesce(@status, status)').pluck().get({ status: filter.status ?? null }) as number;
-      return { count, capped: false };
-    }
+    if (!filter.unread && filter.overdueOn === undefined) return { count: keptCount(this.db, filter.status), capped: false };
     const count = this.db
       .prepare(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE ${listingConditions(filter).join(' AND ')} LIMIT @cap)`)
       .pluck()

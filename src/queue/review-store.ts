@@ -3,6 +3,7 @@ import type { CheckCounts, CheckState, OtherRequest, RelatedRequests } from '../
 import type { DirectoryAccount } from './accounts';
 import type { Db } from './database';
 import type { EventLog, EventType } from './event-log';
+import { keptCount, keptCounts } from './request-counts';
 import type { RequestStatus } from './request-status';
 
 /** One request whose stored check summary is stale, with what its pre-checks need. */
@@ -70,10 +71,13 @@ export interface ListingFilter {
   assignedTo?: string;
 }
 
-/** Three characters make a trigram: from there on a search is looked up in the indexes of migration 016. */
-const SEARCH_MATCH_IDS = `SELECT rowid AS id FROM request_search WHERE request_search MATCH @phrase
-    UNION SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
-      WHERE message_search MATCH @phrase`;
+/** Three characters make a trigram: from there on a search is looked up in the indexes of migration 016, a request's own fields and its customer's mails. */
+const MATCHES_IN = {
+  requests: 'SELECT rowid FROM request_search WHERE request_search MATCH @phrase',
+  messages: `SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
+    WHERE message_search MATCH @phrase`,
+};
+const SEARCH_MATCH_IDS = `${MATCHES_IN.requests} UNION ${MATCHES_IN.messages}`;
 /**
  * Up to this many matches a page starts from them: each found by its id, the lot sorted into queue
  * order. Beyond it a page walks the queue-order index and keeps the matches (注销 is in most Chinese
@@ -87,11 +91,9 @@ const MANY_MATCHES = 1000;
  * from many costs as little for a common word as for a rare one, and few are then at hand, not
  * looked up again for the count and the page.
  */
-const FIRST_MATCHES = {
-  requests: `SELECT rowid FROM request_search WHERE request_search MATCH @phrase LIMIT ${MANY_MATCHES + 1}`,
-  messages: `SELECT request_messages.request_id FROM message_search JOIN request_messages ON request_messages.id = message_search.rowid
-    WHERE message_search MATCH @phrase LIMIT ${MANY_MATCHES + 1}`,
-};
+const FIRST_MATCHES = [MATCHES_IN.requests, MATCHES_IN.messages].map((sql) => `${sql} LIMIT ${MANY_MATCHES + 1}`);
+/** Requests by the ids gathered in `@matches` (a JSON array), each by its primary key. */
+const MATCHED_REQUESTS = 'json_each(@matches) AS matched CROSS JOIN requests ON requests.id = matched.value';
 /**
  * A trigram index finds nothing shorter than three characters, so one or two (a Chinese given name
  * such as 李娜, an initial) are matched against the short fields only. The mail texts are left out
@@ -181,16 +183,16 @@ export class ReviewStore {
     const where = whereClause(conditions);
     // A listing by status alone (or none) is as long as the counts kept for the header say.
     const narrowed = filter.unread || filter.assignedTo !== undefined || filter.check !== undefined;
-    const total = narrowed ? (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number) : this.countOf(filter.status);
+    const total = narrowed ? (this.db.prepare(`SELECT count(*) FROM requests ${where}`).pluck().get(parameters) as number) : keptCount(this.db, filter.status);
     return { items: this.listed(`requests ${where}`, parameters, offset, limit), total, totalCapped: false };
   }
 
   private indexedSearchPage(filter: ListingFilter, conditions: string[], parameters: Record<string, unknown>, offset: number, limit: number): ListingPage {
     const phrase = { phrase: parameters.phrase };
-    const [inRequests, inMessages] = [FIRST_MATCHES.requests, FIRST_MATCHES.messages].map((sql) => this.db.prepare(sql).pluck().all(phrase) as number[]);
+    const [inRequests, inMessages] = FIRST_MATCHES.map((sql) => this.db.prepare(sql).pluck().all(phrase) as number[]);
     if (inRequests.length <= MANY_MATCHES && inMessages.length <= MANY_MATCHES) {
       const matched = { ...parameters, matches: JSON.stringify([...new Set([...inRequests, ...inMessages])]) };
-      const from = `json_each(@matches) AS matched CROSS JOIN requests ON requests.id = matched.value ${whereClause(conditions)}`;
+      const from = `${MATCHED_REQUESTS} ${whereClause(conditions)}`;
       const total = this.db.prepare(`SELECT count(*) FROM ${from}`).pluck().get(matched) as number;
       return { items: this.listed(from, matched, offset, limit), total, totalCapped: false };
     }
@@ -218,7 +220,7 @@ export class ReviewStore {
       .pluck()
       .all(parameters) as number[];
     if (matches.length <= MANY_MATCHES) {
-      const items = this.listed('json_each(@matches) AS matched CROSS JOIN requests ON requests.id = matched.value', { matches: JSON.stringify(matches) }, offset, limit);
+      const items = this.listed(MATCHED_REQUESTS, { matches: JSON.stringify(matches) }, offset, limit);
       return { items, total: matches.length, totalCapped: false };
     }
     const items = this.listed(`requests ${this.inQueueOrder(filter)} ${whereClause([...conditions, SHORT_MATCH])}`, parameters, offset, limit);
@@ -307,21 +309,14 @@ export class ReviewStore {
     return (this.db.prepare('SELECT id FROM requests WHERE reference = ?').pluck().get(reference) as number | undefined) ?? null;
   }
 
-  /** The whole queue's count per status, whatever a listing filters: kept by triggers (migration 017), read in one small table. */
+  /** The whole queue's count per status, whatever a listing filters. */
   counts(): Record<RequestStatus, number> {
-    const counts: Record<RequestStatus, number> = { needs_info: 0, pending_review: 0, approved: 0, closed: 0, rejected: 0 };
-    for (const row of this.db.prepare('SELECT status, n FROM request_counts').all() as { status: RequestStatus; n: number }[]) counts[row.status] = row.n;
-    return counts;
+    return keptCounts(this.db);
   }
 
   /** How many requests are assigned to this staff member, by the assignee index. */
   assignedCount(staffName: string): number {
     return this.db.prepare('SELECT count(*) FROM requests WHERE assigned_to = ?').pluck().get(staffName.normalize('NFC')) as number;
-  }
-
-  private countOf(status: RequestStatus | undefined): number {
-    const counts = this.counts();
-    return status === undefined ? Object.values(counts).reduce((sum, n) => sum + n, 0) : counts[status];
   }
 
   bodyText(reference: string): string | null {

@@ -121,6 +121,17 @@ async function openRequest(page: Page, reference: string): Promise<void> {
   await page.waitForSelector('h1 .ref');
 }
 
+/**
+ * Until the viewer's image has loaded. Polled from the test, not by `waitForFunction`: Playwright
+ * polls a predicate in the page with eval, which the console's Content-Security-Policy refuses (a
+ * slow machine, where the image is not there at the first look, met that refusal).
+ */
+async function viewerImageLoaded(page: Page): Promise<void> {
+  const image = page.locator('.viewer img');
+  await image.waitFor();
+  while (!(await image.evaluate((element: { complete: boolean; naturalWidth: number }) => element.complete && element.naturalWidth > 0))) await page.waitForTimeout(50);
+}
+
 const status = (reference: string) => harness.app.queue.findRequest(reference)!.status;
 
 it('sends an anonymous visitor to sign-in, the same for any reference, showing no request data', async () => {
@@ -171,7 +182,7 @@ it('finds a request by search and opens its ID documents, image and PDF, each vi
   expect(await page.textContent('.fields')).toContain('tk@keller-family.example');
 
   await page.click('.documents a:has-text("View")');
-  await page.waitForFunction("(() => { const image = document.querySelector('.viewer img'); return image !== null && image.complete && image.naturalWidth > 0; })()");
+  await viewerImageLoaded(page);
   await page.screenshot({ path: join(SCREENSHOTS, 'request.png') });
   // The page was drawn before the browser fetched the image: the view shows in the log from the next load.
   await openRequest(page, reference);
@@ -329,7 +340,7 @@ it('never runs script that arrived in a mail’s fields or file names', async ()
   for (const reference of [scriptReference, craftedReference]) {
     await openRequest(page, reference);
     await page.click('.documents a:has-text("View")');
-    await page.waitForFunction("(() => { const image = document.querySelector('.viewer img'); return image !== null && image.complete && image.naturalWidth > 0; })()");
+    await viewerImageLoaded(page);
     type Element = { getAttribute(name: string): string | null; attributes: ArrayLike<{ name: string }> };
     const dom = {
       scripts: await page.locator('script').count(),

@@ -93,7 +93,7 @@ export async function analyseMessage(raw: Buffer, policy: IntakePolicy, today: s
 
   const human = machine === null && fullyParsed;
   const fields = human ? extractFields(ownText, message.subject, writtenOn(message, today)) : NO_FIELDS;
-  const documents = human ? findIdDocuments(message.attachments, message.html, policy.limits.maxAttachmentBytes) : [];
+  const documents = human ? findIdDocuments(message, policy.limits.maxAttachmentBytes) : [];
   const evidence: Evidence[] = machine ? [machine] : humanEvidence(message.subject, words, fields, documents, reference, repliesToUs);
   if (authentication === 'fail') evidence.push({ signal: 'sender_authentication_failed', detail: authenticationDetail(message, policy) });
   const verdict = machine === null ? weighEvidence(evidence) : { kind: MACHINE_KIND[machine.signal], standsAlone: false };

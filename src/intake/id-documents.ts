@@ -37,17 +37,22 @@ const NOT_DOCUMENTS = [
 
 const OWN_RECEIPT = /^(acknowledgement|confirmation)-CR-[A-Z0-9]+\.pdf$/;
 
-export function findIdDocuments(
-  attachments: MailAttachment[],
-  html: string | null,
-  maxBytes: number,
-): IdDocumentWithContent[] {
-  const referenced = contentIdsReferencedBy(html);
-  return attachments
+/** What documents are found in: a mail (MailMessage), its HTML, and the mails attached to it whole. */
+interface Attached {
+  attachments: MailAttachment[];
+  html: string | null;
+  forwarded: Attached[];
+}
+
+/** The mail's own attachments, then those of every mail attached whole, each judged against its own HTML. */
+export function findIdDocuments(message: Attached, maxBytes: number): IdDocumentWithContent[] {
+  const referenced = contentIdsReferencedBy(message.html);
+  const own = message.attachments
     .filter((attachment) => attachment.contentId === null || !referenced.has(attachment.contentId.toLowerCase()))
     .filter((attachment) => !NOT_DOCUMENTS.some((pattern) => pattern.test(attachment.declaredType)))
     .filter((attachment) => !OWN_RECEIPT.test(safeFilename(attachment.filename)))
     .map((attachment) => describeDocument(attachment, maxBytes));
+  return [...own, ...message.forwarded.flatMap((inner) => findIdDocuments(inner, maxBytes))];
 }
 
 /** Logos and signature pictures are shown by the HTML body through cid: links. */

@@ -90,7 +90,7 @@ function isSignatureMarker(line: string): boolean {
   return CLIENT_SIGNATURES.some((signature) => signature.test(text));
 }
 
-const DISCLAIMER_HEADING = /^[\s[【(（*]*(?:confidentiality notice|免责声明|本邮件及其附件)/i;
+const DISCLAIMER_HEADING = /^[\s[【(（*]*(?:confidentiality notice|disclaimer\s*[:：]|免责声明|本邮件及其附件)/i;
 const CONFIDENTIALITY_CLAUSE_START = /^this (?:e-?mail|message|communication)\b/i;
 /** How far a "This email…" paragraph is read to find the word "confidential". */
 const DISCLAIMER_PARAGRAPH_LINES = 8;

@@ -26,7 +26,12 @@ export interface MailMessage {
   text: string;
   html: string | null;
   attachments: MailAttachment[];
+  /** Mails attached whole (Outlook's "forward as attachment"), read in turn: a customer's ID sent before may be inside one. */
+  forwarded: MailMessage[];
 }
+
+/** How deep attached mails are read inside attached mails; the MIME depth limit already bounds the raw nesting. */
+const FORWARD_DEPTH = 3;
 
 export class HeaderList {
   constructor(private readonly lines: HeaderLines) {}
@@ -48,10 +53,11 @@ export class HeaderList {
   }
 }
 
-export async function readMessage(raw: Buffer): Promise<MailMessage> {
+export async function readMessage(raw: Buffer, depth = 0): Promise<MailMessage> {
   // skipHtmlToText: a single-part text/html mail is read by our own HTML reader, which keeps table
   // cells apart; mailparser's would glue "Reason" to its value.
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const attachments = parsed.attachments.map(toMailAttachment);
   const headers = new HeaderList(parsed.headerLines);
   const html = typeof parsed.html === 'string' ? parsed.html : null;
   const text = parsed.text ? decodeStrayEntities(parsed.text) : html ? htmlToText(html) : '';
@@ -65,8 +71,19 @@ export async function readMessage(raw: Buffer): Promise<MailMessage> {
     partTypes: declaredContentTypes(raw),
     text,
     html,
-    attachments: parsed.attachments.map(toMailAttachment),
+    attachments,
+    forwarded: depth < FORWARD_DEPTH ? await readForwarded(attachments, depth + 1) : [],
   };
+}
+
+async function readForwarded(attachments: MailAttachment[], depth: number): Promise<MailMessage[]> {
+  const forwarded: MailMessage[] = [];
+  for (const attachment of attachments.filter((part) => /^message\/(?:rfc822|global)$/.test(part.declaredType))) {
+    // An attached mail that cannot be read is still listed as what it is; only its contents are not.
+    const inner = await readMessage(attachment.content, depth).catch(() => null);
+    if (inner) forwarded.push(inner);
+  }
+  return forwarded;
 }
 
 /**
@@ -79,7 +96,7 @@ export async function readHeadersOnly(raw: Buffer, maxHeaderBytes: number): Prom
   const headerBlock = blank === -1 ? text.slice(0, text.lastIndexOf('\n') + 1) : text.slice(0, blank);
   try {
     const message = await readMessage(Buffer.from(`${headerBlock}\r\n\r\n`, 'latin1'));
-    return { ...message, text: '', html: null, partTypes: [], attachments: [] };
+    return { ...message, text: '', html: null, partTypes: [], attachments: [], forwarded: [] };
   } catch {
     return { ...EMPTY_MESSAGE, headers: new HeaderList([]) };
   }
@@ -95,6 +112,7 @@ const EMPTY_MESSAGE: Omit<MailMessage, 'headers'> = {
   text: '',
   html: null,
   attachments: [],
+  forwarded: [],
 };
 
 function declaredContentTypes(raw: Buffer): string[] {

@@ -20,7 +20,7 @@ const attachment = (filename: string | null, declaredType: string, content: Buff
 });
 
 const find = (attachments: MailAttachment[], html: string | null = null, maxBytes = defaultLimits.maxAttachmentBytes) =>
-  findIdDocuments(attachments, html, maxBytes);
+  findIdDocuments({ attachments, html, forwarded: [] }, maxBytes);
 
 const only = (document: MailAttachment, html: string | null = null, maxBytes?: number) => {
   const documents = find([document], html, maxBytes);
@@ -142,6 +142,22 @@ describe('findIdDocuments', () => {
       ['an old vCard', 'contact.vcf', 'text/x-vcard'],
     ])('leaves out %s', (_case, filename, declaredType) => {
       expect(find([attachment(filename, declaredType, Buffer.from('-----BEGIN PGP SIGNATURE-----'))])).toEqual([]);
+    });
+  });
+
+  describe('a mail attached whole', () => {
+    const forwardedMail = attachment('Account closure.eml', 'message/rfc822', Buffer.from('From: river@example.com\r\n\r\nPassport attached.'));
+
+    it('lists the documents inside it, not the attached mail itself', () => {
+      const inner = { attachments: [attachment('passport.jpg', 'image/jpeg', JPEG)], html: null, forwarded: [] };
+      const documents = findIdDocuments({ attachments: [forwardedMail], html: null, forwarded: [inner] }, defaultLimits.maxAttachmentBytes);
+      expect(documents.map(({ filename, valid }) => ({ filename, valid }))).toEqual([{ filename: 'passport.jpg', valid: true }]);
+    });
+
+    it('leaves out the inline logo that the attached mail\'s own HTML shows', () => {
+      const logo = attachment('image001.png', 'image/png', PNG, 'image001.png@01DB4C2A');
+      const inner = { attachments: [logo], html: '<img src="cid:image001.png@01DB4C2A">', forwarded: [] };
+      expect(findIdDocuments({ attachments: [forwardedMail], html: null, forwarded: [inner] }, defaultLimits.maxAttachmentBytes)).toEqual([]);
     });
   });
 });

@@ -201,6 +201,7 @@ describe('ownWords', () => {
         ['This e-mail message and any files transmitted with it are', 'confidential and may be privileged.'],
       ],
       ['CONFIDENTIALITY NOTICE', ['CONFIDENTIALITY NOTICE: The contents of this email are privileged.']],
+      ['a paragraph headed DISCLAIMER:', ['DISCLAIMER: This e-mail message and any attachments are confidential and are', 'intended solely for the use of the individual to whom they are addressed.']],
       ['免责声明', ['免责声明：本邮件仅供指定收件人使用。']],
       ['a bracketed 免责声明', ['【免责声明】本邮件可能包含保密信息。']],
       ['本邮件及其附件', ['本邮件及其附件含有保密信息，仅限于发送给上面地址中列出的个人或群组。']],

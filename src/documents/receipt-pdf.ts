@@ -14,11 +14,14 @@ import {
   type ReceiptFacts,
   receiptFields,
 } from './receipt-facts';
+import { compressPdfStreamsNatively } from './native-deflate';
 import { loadReceiptFonts, receiptFontkit, sharedFontkit } from './receipt-fonts';
 import { type ReceiptWording, fillPlaceholders } from './receipt-wording';
 import { type TextWidths, textWidths } from './text-width';
 import { formatDay, zonedParts } from './zoned-time';
 import { verificationCode } from './verification-code';
+
+compressPdfStreamsNatively();
 
 const INK = grayscale(0.1);
 const MUTED = grayscale(0.4);

@@ -40,8 +40,8 @@ const BATCH = 16;
 /**
  * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
- * Messages go in batches: read one by one and analysed (their documents sealed) side by side, their
- * outcomes committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
+ * Messages go in batches: read and analysed (their documents sealed) one by one, their outcomes
+ * committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
  * moved out (the outbox may have mail to send).
  */
 export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false, onCommitted: () => void = () => {}): Promise<DrainSummary> {
@@ -55,16 +55,24 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
   try {
     const pending = await session.pending();
     for (let start = 0; start < pending.length && !shouldStop(); start += BATCH) {
-      const read: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
-      for (const message of pending.slice(start, start + BATCH)) {
+      const batch = pending.slice(start, start + BATCH);
+      const analysed: Array<{ message: PendingMessage; prepared: Prepared }> = [];
+      // The next mail comes over the connection while this one is analysed; one left unread when the cycle stops is read next time.
+      const readAhead = (index: number) => {
+        const reading = session.read(batch[index]);
+        reading.catch(() => {});
+        return reading;
+      };
+      let reading = readAhead(0);
+      for (const [index, message] of batch.entries()) {
         if (shouldStop()) break;
+        const raw = await reading;
+        if (index + 1 < batch.length) reading = readAhead(index + 1);
         summary.seen++;
-        // Read one at a time (one IMAP connection), analysed side by side: one mail's parsing fills another's wait for the disk.
-        const prepared = prepare(deps, await session.read(message));
-        prepared.catch(() => {});
-        read.push({ message, prepared });
+        // Analysed one at a time: sixteen side by side took nearly every turn of the event loop from
+        // the outbox sending meanwhile, and the receipt renderer waited for work.
+        analysed.push({ message, prepared: await prepare(deps, raw) });
       }
-      const analysed = await Promise.all(read.map(async ({ message, prepared }) => ({ message, prepared: await prepared })));
       const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
       for (const [index, { message }] of analysed.entries()) {
         const outcome = outcomes[index];

@@ -21,8 +21,12 @@ export interface FlushSummary {
   sendFailed: number;
 }
 
-/** Mails composed ahead of the one being sent: enough to keep the receipt renderer busy, few enough to stay small in memory. */
-const LOOKAHEAD = 4;
+/**
+ * Mails composed ahead of the one being sent: enough to keep the receipt renderer busy while intake
+ * has the event loop, and claimed six or more at a time (one transaction each); few enough to stay
+ * small in memory (a mail and its PDF are tens of KB).
+ */
+const LOOKAHEAD = 12;
 
 /**
  * Sends every due mail. Marked sent only after the server accepted it: a crash in between sends it

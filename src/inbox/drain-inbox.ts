@@ -64,15 +64,21 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         return reading;
       };
       let reading = readAhead(0);
+      // One mail is analysed while the one before it is sealed (its documents synced to disk), never
+      // more: sixteen side by side took nearly every turn of the event loop from the outbox sending
+      // meanwhile, and the receipt renderer waited for work.
+      let sealing: { message: PendingMessage; prepared: Promise<Prepared> } | null = null;
       for (const [index, message] of batch.entries()) {
         if (shouldStop()) break;
         const raw = await reading;
         if (index + 1 < batch.length) reading = readAhead(index + 1);
         summary.seen++;
-        // Analysed one at a time: sixteen side by side took nearly every turn of the event loop from
-        // the outbox sending meanwhile, and the receipt renderer waited for work.
-        analysed.push({ message, prepared: await prepare(deps, raw) });
+        const prepared = prepare(deps, raw);
+        prepared.catch(() => {});
+        if (sealing) analysed.push({ message: sealing.message, prepared: await sealing.prepared });
+        sealing = { message, prepared };
       }
+      if (sealing) analysed.push({ message: sealing.message, prepared: await sealing.prepared });
       const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
       for (const [index, { message }] of analysed.entries()) {
         const outcome = outcomes[index];

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { DocumentKeys, WrappedDataKey } from './document-keys';
 
 /** A file sealed under its own data key, which the database keeps wrapped under the vault key. */
@@ -84,13 +85,14 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
     const path = pathOf(id);
     // Its own temporary name: two processes upgrading one file at once never write into each other's.
     const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    // Written whole and synced before the database row that names it is committed. Synchronous
-    // calls: for a small file on a local disk an asynchronous one costs many times the CPU (the
-    // hand-off to libuv's thread pool), and intake seals documents while the queue waits on it.
+    // Written whole and synced before the database row that names it is committed. Written with
+    // synchronous calls (for a small file an asynchronous one costs many times the CPU, the hand-off
+    // to libuv's thread pool), synced with an asynchronous one: the wait for the disk is long, and
+    // intake analyses the next mail meanwhile.
     const file = openSync(temporary, 'wx', 0o600);
     try {
       writeFileSync(file, Buffer.concat([FORMAT, seal(dataKey, id, content)]));
-      fsyncSync(file);
+      await syncFile(file);
     } finally {
       closeSync(file);
     }
@@ -168,11 +170,13 @@ export function createFileVault(directory: string, keys: DocumentKeys, key: Buff
   };
 }
 
+const syncFile = promisify(fsync);
+
 /** A rename is durable only once the folder that holds the new name is synced. */
 export async function syncDirectory(directory: string): Promise<void> {
   const handle = openSync(directory, 'r');
   try {
-    fsyncSync(handle);
+    await syncFile(handle);
   } finally {
     closeSync(handle);
   }

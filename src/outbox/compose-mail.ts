@@ -74,7 +74,8 @@ async function composeRequestMail(message: OutboxMessage, payload: RequestMailPa
   if (purpose.receipt !== null) {
     const facts = receiptFacts(purpose.receipt, payload, missing, settings.timeZone);
     const pdf = await settings.renderReceipt(facts, settings.receiptKey, wording, settings.organisation);
-    attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' });
+    // A view of the PDF, not a copy: the daemon's short-lived buffers are what fragments its memory.
+    attachments.push({ filename: `${facts.kind}-${request.reference}.pdf`, content: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), contentType: 'application/pdf' });
   }
   return {
     from: settings.mailFrom,

@@ -101,7 +101,8 @@ export function createDirectoryTransport(directory: string): MailTransport {
   };
 }
 
-const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
+// 'windows', as nodemailer spells CRLF: a value it does not know ('crlf') gives bare LF line ends.
+const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
 /** The mail as the bytes an SMTP server would receive (an .eml file). */
 export async function renderEml(mail: OutgoingMail): Promise<Buffer> {

@@ -39,3 +39,15 @@ it('a resend after a crash overwrites the same file, and a half-written leftover
   expect(readFileSync(join(directory, 'ack-1@example.test.eml'), 'utf8')).toContain('second');
   expect(statSync(join(directory, 'ack-1@example.test.eml')).mode & 0o777).toBe(0o600);
 });
+
+it('ends every line with CRLF, as the mail would cross SMTP, the PDF attachment included', async () => {
+  const directory = outgoing();
+  const withPdf: OutgoingMail = {
+    ...mail('line one\nline two'),
+    attachments: [{ filename: 'acknowledgement-CR-7KQ2M9XW4T.pdf', content: Buffer.alloc(3000, 1), contentType: 'application/pdf' }],
+  };
+  await createDirectoryTransport(directory).send(withPdf);
+  const eml = readFileSync(join(directory, 'ack-1@example.test.eml'), 'latin1');
+  expect(eml).toContain('\r\n');
+  expect(eml.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+});

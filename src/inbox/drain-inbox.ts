@@ -40,8 +40,8 @@ const BATCH = 16;
 /**
  * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
- * Messages go in batches: read and analysed (their documents sealed) one by one, their outcomes
- * committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
+ * Messages go in batches: read and analysed (their documents sealed) one after another, at most two
+ * at a time, their outcomes committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
  * moved out (the outbox may have mail to send).
  */
 export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false, onCommitted: () => void = () => {}): Promise<DrainSummary> {
@@ -64,9 +64,9 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         return reading;
       };
       let reading = readAhead(0);
-      // One mail is analysed while the one before it is sealed (its documents synced to disk), never
-      // more: sixteen side by side took nearly every turn of the event loop from the outbox sending
-      // meanwhile, and the receipt renderer waited for work.
+      // At most two mails in hand: the next is analysed while the one before it finishes (its
+      // documents synced to disk). Sixteen side by side took nearly every turn of the event loop from
+      // the outbox sending meanwhile, and the receipt renderer waited for work.
       let sealing: { message: PendingMessage; prepared: Promise<Prepared> } | null = null;
       for (const [index, message] of batch.entries()) {
         if (shouldStop()) break;

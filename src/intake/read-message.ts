@@ -79,7 +79,7 @@ export async function readMessage(raw: Buffer, depth = 0): Promise<MailMessage> 
 async function readForwarded(attachments: MailAttachment[], depth: number): Promise<MailMessage[]> {
   const forwarded: MailMessage[] = [];
   for (const attachment of attachments.filter((part) => /^message\/(?:rfc822|global)$/.test(part.declaredType))) {
-    // An attached mail that cannot be read is still listed as what it is; only its contents are not.
+    // An attached mail that cannot be read costs only its own contents, not the mail around it.
     const inner = await readMessage(attachment.content, depth).catch(() => null);
     if (inner) forwarded.push(inner);
   }

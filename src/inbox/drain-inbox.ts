@@ -41,8 +41,8 @@ const BATCH = 16;
  * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
  * Messages go in batches: read and analysed (their documents sealed) one after another, at most two
- * at a time, their outcomes committed in one transaction, then moved out; `onCommitted` hears of each batch once it is
- * moved out (the outbox may have mail to send).
+ * at a time, their outcomes committed in one transaction, then moved out; `onCommitted` hears of
+ * each batch once it is moved out (the outbox may have mail to send).
  */
 export async function drainInbox(deps: InboxDependencies, shouldStop: () => boolean = () => false, onCommitted: () => void = () => {}): Promise<DrainSummary> {
   const summary: DrainSummary = { seen: 0, queued: 0, threaded: 0, triaged: 0, ignored: 0, quarantined: 0, alreadyHandled: 0, failed: 0 };

@@ -38,6 +38,13 @@ export interface DrainSummary {
 const BATCH = 16;
 
 /**
+ * Mails analysed at once: the next one while the one before it finishes (its documents synced to
+ * disk). Sixteen side by side took nearly every turn of the event loop from the outbox sending
+ * meanwhile, and the receipt renderer waited for work; three or four were no faster than two.
+ */
+const IN_HAND = 2;
+
+/**
  * One intake cycle: every message in the inbox is analysed, its outcome committed, and only then
  * moved out. A crash anywhere leaves the message in the inbox or its outcome on record, never neither.
  * Messages go in batches: read and analysed (their documents sealed) one after another, at most two
@@ -64,10 +71,11 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         return reading;
       };
       let reading = readAhead(0);
-      // At most two mails in hand: the next is analysed while the one before it finishes (its
-      // documents synced to disk). Sixteen side by side took nearly every turn of the event loop from
-      // the outbox sending meanwhile, and the receipt renderer waited for work.
-      let sealing: { message: PendingMessage; prepared: Promise<Prepared> } | null = null;
+      const inHand: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
+      const finishOldest = async () => {
+        const { message, prepared } = inHand.shift()!;
+        analysed.push({ message, prepared: await prepared });
+      };
       for (const [index, message] of batch.entries()) {
         if (shouldStop()) break;
         const raw = await reading;
@@ -75,10 +83,10 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         summary.seen++;
         const prepared = prepare(deps, raw);
         prepared.catch(() => {});
-        if (sealing) analysed.push({ message: sealing.message, prepared: await sealing.prepared });
-        sealing = { message, prepared };
+        inHand.push({ message, prepared });
+        if (inHand.length >= IN_HAND) await finishOldest();
       }
-      if (sealing) analysed.push({ message: sealing.message, prepared: await sealing.prepared });
+      while (inHand.length > 0) await finishOldest();
       const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
       for (const [index, { message }] of analysed.entries()) {
         const outcome = outcomes[index];

@@ -7,7 +7,7 @@
 //   --mails N the poll's size
 // Without --quick it also parses a 40 MB mail and a 1000-level nested one (time and peak memory).
 const { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 const { tmpdir } = require('node:os');
 const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
@@ -17,7 +17,7 @@ const root = join(__dirname, '..');
 const dist = (module) => require(join(root, 'dist', module));
 // Bare pdf-lib compresses with its own pako. Ours puts Node's zlib in pako's place for the whole
 // process (dist/documents/native-deflate), so pako's own deflate is kept here, before that, for the baseline.
-const pako = require(require.resolve('pako', { paths: [dirname(require.resolve('pdf-lib'))] }));
+const pako = dist('documents/native-deflate').pdfLibPako();
 const pakoDeflate = pako.deflate;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

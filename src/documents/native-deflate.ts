@@ -11,7 +11,12 @@ type Deflate = (input: Uint8Array, options?: unknown) => Uint8Array;
  * function is replaced once per process; a call with options (none of pdf-lib's) keeps pako's own.
  */
 export function compressPdfStreamsNatively(): void {
-  const pako = require(require.resolve('pako', { paths: [dirname(require.resolve('pdf-lib'))] })) as { deflate: Deflate };
+  const pako = pdfLibPako();
   const original = pako.deflate;
   pako.deflate = (input, options) => (options === undefined ? deflateSync(input) : original(input, options));
+}
+
+/** The copy of pako that pdf-lib itself loads (the bench keeps its own `deflate` for bare pdf-lib). */
+export function pdfLibPako(): { deflate: Deflate } {
+  return require(require.resolve('pako', { paths: [dirname(require.resolve('pdf-lib'))] })) as { deflate: Deflate };
 }

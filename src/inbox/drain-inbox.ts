@@ -63,7 +63,6 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
     const pending = await session.pending();
     for (let start = 0; start < pending.length && !shouldStop(); start += BATCH) {
       const batch = pending.slice(start, start + BATCH);
-      const analysed: Array<{ message: PendingMessage; prepared: Prepared }> = [];
       // The next mail comes over the connection while this one is analysed; one left unread when the cycle stops is read next time.
       const readAhead = (index: number) => {
         const reading = session.read(batch[index]);
@@ -71,11 +70,7 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         return reading;
       };
       let reading = readAhead(0);
-      const inHand: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
-      const finishOldest = async () => {
-        const { message, prepared } = inHand.shift()!;
-        analysed.push({ message, prepared: await prepared });
-      };
+      const read: Array<{ message: PendingMessage; prepared: Promise<Prepared> }> = [];
       for (const [index, message] of batch.entries()) {
         if (shouldStop()) break;
         const raw = await reading;
@@ -83,10 +78,10 @@ export async function drainInbox(deps: InboxDependencies, shouldStop: () => bool
         summary.seen++;
         const prepared = prepare(deps, raw);
         prepared.catch(() => {});
-        inHand.push({ message, prepared });
-        if (inHand.length >= IN_HAND) await finishOldest();
+        read.push({ message, prepared });
+        if (read.length >= IN_HAND) await read[read.length - IN_HAND].prepared;
       }
-      while (inHand.length > 0) await finishOldest();
+      const analysed = await Promise.all(read.map(async ({ message, prepared }) => ({ message, prepared: await prepared })));
       const outcomes = deps.queue.commitTogether(() => analysed.map(({ prepared }) => recordSafely(deps, prepared)));
       for (const [index, { message }] of analysed.entries()) {
         const outcome = outcomes[index];
